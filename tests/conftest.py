@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests import factory
+from xpert_pytest.loopback import LoopbackServer
+
+
+
+@pytest.fixture
+def loopback() -> Iterator[LoopbackServer]:
+    with LoopbackServer() as server:
+        yield server
+
+
+@pytest.fixture
+def bench_dir(pytester: pytest.Pytester) -> Path:
+    """A pytester project holding the standard three-task dataset as benchmark/ and exemplars/."""
+    return factory.write_dataset(pytester.path)
+
+
+def model_args(server: LoopbackServer, *, model: str = "openai/stub-model", judge: str = "openai/stub-judge") -> list[str]:
+    args = [f"--xpert-model={model}", f"--xpert-judge={judge}"]
+    for flag in ("--xpert-model-arg", "--xpert-judge-arg"):
+        args += [flag, f"api_base={server.api_base}", flag, "api_key=sk-loopback", flag, "max_retries=2"]
+    return args
+
+
+def results_of(root: Path) -> dict[str, Any]:
+    paths = sorted((root / "reports").glob("*/results.json"))
+    assert paths, f"no results.json under {root / 'reports'}"
+    return json.loads(paths[-1].read_text(encoding="utf-8"))
+
+
+def scores_of(root: Path) -> dict[str, float | None]:
+    return {t["task_id"]: t["score"] for t in results_of(root)["tasks"]}

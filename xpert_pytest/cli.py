@@ -1,0 +1,108 @@
+"""The `xpert` command: dataset tooling that does not need pytest."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from xpert_pytest.dataset import Benchmark, DataError, default_exemplar_dir, load_local
+
+
+class CommandError(Exception):
+    """A failure the user must see as a message and a non-zero exit, not a traceback."""
+
+
+def _folders(args: argparse.Namespace) -> tuple[Path, Path | None]:
+    exemplars = Path(args.exemplars) if args.exemplars else default_exemplar_dir(args.path)
+    return Path(args.path), exemplars
+
+
+def _load(args: argparse.Namespace) -> Benchmark:
+    folder, exemplars = _folders(args)
+    try:
+        return load_local(folder, exemplars)
+    except DataError as exc:
+        raise CommandError("\n".join([*exc.problems, f"{len(exc.problems)} error(s): the data does not load"])) from exc
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from xpert_pytest.hub import render_card
+    from xpert_pytest.lint import lint
+
+    bench = _load(args)
+    card = Path(args.path) / "README.md"
+    problems = [str(p) for p in lint(bench, card)]
+    if card.is_file() and render_card(card.read_text(encoding="utf-8"), bench) != card.read_text(encoding="utf-8"):
+        problems.append(f"{card}: the card's front matter or statistics are out of date: run `xpert card {args.path}`")
+    for problem in problems:
+        print(problem)
+    anchors = sum(len(v) for v in bench.exemplars.values())
+    verdict = "ok" if not problems else f"{len(problems)} problem(s)"
+    print(f"{bench.name}: {len(bench.tasks)} tasks, {anchors} anchors: {verdict}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from xpert_pytest.stats import compute, markdown
+
+    print(markdown(compute(_load(args))))
+    return 0
+
+
+def _card(args: argparse.Namespace) -> int:
+    from xpert_pytest.hub import render_card
+
+    bench = _load(args)
+    card = Path(args.path) / "README.md"
+    if not card.is_file():
+        raise CommandError(f"{card}: no dataset card to update")
+    card.write_text(render_card(card.read_text(encoding="utf-8"), bench), encoding="utf-8")
+    print(f"updated {card}")
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from xpert_pytest.hub import PublishError, publish
+
+    bench = _load(args)
+    folder, exemplars = _folders(args)
+    try:
+        url = publish(bench, folder, exemplars, args.repo_id, args.private)
+    except PublishError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"published {len(bench.tasks)} tasks to {args.repo_id}: {url}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="xpert", description="XpertBench dataset and report tooling.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    validate = commands.add_parser("validate", help="lint a dataset folder and its exemplars")
+    validate.add_argument("path", nargs="?", default="benchmark")
+    validate.add_argument("--exemplars", help="exemplar folder (default: exemplars/ beside the dataset)")
+    validate.set_defaults(run=_validate)
+    stats = commands.add_parser("stats", help="counts per domain and category, checkpoints, weights, anchor scores")
+    card = commands.add_parser("card", help="regenerate the dataset card's front matter and statistics")
+    publish = commands.add_parser("publish", help="push the dataset and its exemplars to the Hugging Face Hub")
+    publish.add_argument("--repo-id", required=True, help="ORG/NAME of the Hub dataset")
+    publish.add_argument("--private", action="store_true")
+    for command, run in ((stats, _stats), (card, _card), (publish, _publish)):
+        command.add_argument("path", nargs="?", default="benchmark")
+        command.add_argument("--exemplars", help="exemplar folder (default: exemplars/ beside the dataset)")
+        command.set_defaults(run=run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except CommandError as exc:
+        print(f"xpert {args.command}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

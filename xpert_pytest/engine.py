@@ -1,0 +1,155 @@
+"""Runs tasks ahead of the tests that wait for them.
+
+A pytest process runs one test at a time, but each task is a pair of slow network calls. The
+engine owns an event loop on a background thread: the plugin hands it every task this process
+will run as soon as that is known, up to `concurrency` tasks are in flight at once, and each
+test then only waits for its own result. Results never depend on the order calls finish.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import threading
+import time
+from collections.abc import Iterable
+from typing import Protocol
+
+from xpert_pytest.cache import Completion
+from xpert_pytest.gateway import ModelClient, ProviderError
+from xpert_pytest.judge import Judge, JudgeError
+from xpert_pytest.prompts import answer_messages
+from xpert_pytest.results import CallRecord, CheckpointResult, TaskResult
+from xpert_pytest.schema import Task
+from xpert_pytest.scoring import task_score
+
+
+class Candidate(Protocol):
+    name: str
+
+    async def answer(self, task: Task) -> Completion: ...
+
+
+class ModelCandidate:
+    def __init__(self, client: ModelClient) -> None:
+        self.client = client
+        self.name = client.model
+
+    async def answer(self, task: Task) -> Completion:
+        return await self.client.complete(answer_messages(task))
+
+
+def _record(role: str, model: str, completion: Completion) -> CallRecord:
+    return CallRecord(
+        role=role,  # type: ignore[arg-type]
+        model=model,
+        cached=completion.cached,
+        latency_s=completion.latency_s,
+        prompt_tokens=completion.prompt_tokens,
+        completion_tokens=completion.completion_tokens,
+        cost_usd=completion.cost_usd,
+    )
+
+
+async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: float) -> TaskResult:
+    """Answer, grade and score one task; every failure becomes an error result that keeps its evidence."""
+    started = time.perf_counter()
+    base = TaskResult(
+        task_id=task.id, domain=task.domain, category=task.category, title=task.title,
+        language=task.language, status="error",
+    )
+
+    def failed(message: str, **extra: object) -> TaskResult:
+        return base.model_copy(update={"error": message, "latency_s": time.perf_counter() - started, **extra})
+
+    try:
+        answer = await candidate.answer(task)
+    except Exception as exc:  # provider failures and bugs alike must end as a located error
+        return failed(str(exc) if isinstance(exc, ProviderError) else f"{type(exc).__name__}: {exc}")
+    calls = [_record("model", candidate.name, answer)]
+    if not answer.content.strip():
+        return failed(f"{candidate.name} returned an empty answer", calls=calls)
+    try:
+        grading = await judge.grade(task, answer.content)
+    except JudgeError as exc:
+        calls += [_record("judge", judge.name, c) for c in exc.calls]
+        return failed(str(exc), calls=calls, response=answer.content, judge_raw=exc.raw)
+    except Exception as exc:
+        message = str(exc) if isinstance(exc, ProviderError) else f"{type(exc).__name__}: {exc}"
+        return failed(f"judge: {message}", calls=calls, response=answer.content)
+    calls += [_record("judge", judge.name, c) for c in grading.calls]
+    met = {cid: v.met for cid, v in grading.verdicts.items()}
+    score = task_score(task, met)
+    return base.model_copy(
+        update={
+            "status": "scored",
+            "score": score,
+            "passed": score >= pass_score,
+            "response": answer.content,
+            "verdicts": [
+                CheckpointResult(
+                    checkpoint_id=c.id, met=met[c.id], rationale=grading.verdicts[c.id].rationale,
+                    weight=c.weight, importance=c.importance, dimension=c.dimension,
+                )
+                for c in task.rubric
+            ],
+            "calls": calls,
+            "judge_raw": grading.raw,
+            "latency_s": time.perf_counter() - started,
+        }
+    )
+
+
+class Engine:
+    def __init__(self, candidate: Candidate, judge: Judge, pass_score: float, concurrency: int) -> None:
+        self.candidate = candidate
+        self.judge = judge
+        self.pass_score = pass_score
+        self.concurrency = concurrency
+        self._futures: dict[str, concurrent.futures.Future[TaskResult]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._semaphore: asyncio.Semaphore | None = None
+
+    def _start(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            loop = asyncio.new_event_loop()
+            self._thread = threading.Thread(target=loop.run_forever, name="xpert-engine", daemon=True)
+            self._thread.start()
+            self._loop = loop
+        return self._loop
+
+    async def _run(self, task: Task) -> TaskResult:
+        if self._semaphore is None:
+            self._semaphore = asyncio.Semaphore(self.concurrency)
+        async with self._semaphore:
+            return await run_task(task, self.candidate, self.judge, self.pass_score)
+
+    def submit(self, tasks: Iterable[Task]) -> None:
+        """Start tasks in the given order; the order is the priority."""
+        loop = self._start()
+        for task in tasks:
+            if task.id not in self._futures:
+                self._futures[task.id] = asyncio.run_coroutine_threadsafe(self._run(task), loop)
+
+    def result(self, task: Task) -> TaskResult:
+        self.submit([task])
+        return self._futures[task.id].result()
+
+    def close(self) -> None:
+        for future in self._futures.values():
+            future.cancel()
+        if self._loop is not None and self._thread is not None:
+            loop = self._loop
+
+            async def _drain() -> None:
+                pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+                for t in pending:
+                    t.cancel()
+                await asyncio.gather(*pending, return_exceptions=True)
+
+            asyncio.run_coroutine_threadsafe(_drain(), loop).result(timeout=30)
+            loop.call_soon_threadsafe(loop.stop)
+            self._thread.join(timeout=30)
+            loop.close()
+            self._loop = None

@@ -1,0 +1,155 @@
+"""ShotJudge: grade an answer checkpoint by checkpoint, anchored on expert-graded examples.
+
+The judge must return one verdict per checkpoint. Replies that are not JSON, or that miss
+checkpoints, are repaired by asking again for exactly what is missing; a judge that still
+fails raises `JudgeError` carrying every raw reply, so the task becomes an error with its
+evidence kept, never a silent zero.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+
+from xpert_pytest.cache import Completion
+from xpert_pytest.dataset import Benchmark
+from xpert_pytest.gateway import ModelClient, supports_structured_output
+from xpert_pytest.prompts import Shot, judge_messages, repair_message
+from xpert_pytest.schema import JudgeAnswer, JudgeVerdict, Task, Verdict
+
+FENCE = re.compile(r"```(?:json|JSON)?\s*\n(.*?)```", re.DOTALL)
+
+
+class JudgeError(Exception):
+    def __init__(self, message: str, raw: list[str], calls: list[Completion]) -> None:
+        super().__init__(message)
+        self.raw = raw
+        self.calls = calls
+
+
+@dataclass
+class Grading:
+    verdicts: dict[str, Verdict]
+    raw: list[str] = field(default_factory=list)
+    calls: list[Completion] = field(default_factory=list)
+
+
+class Judge(Protocol):
+    name: str
+
+    async def grade(self, task: Task, answer: str) -> Grading: ...
+
+
+def _json_candidates(text: str) -> list[str]:
+    """The whole reply, then fenced blocks, then each balanced-looking object in the text."""
+    candidates = [text.strip()]
+    candidates += [m.group(1).strip() for m in FENCE.finditer(text)]
+    decoder = json.JSONDecoder()
+    for match in re.finditer(r"\{", text):
+        try:
+            _, end = decoder.raw_decode(text, match.start())
+        except json.JSONDecodeError:
+            continue
+        candidates.append(text[match.start() : end])
+    return candidates
+
+
+def parse_verdicts(text: str, rubric_ids: list[str]) -> tuple[dict[str, Verdict], str | None]:
+    """Usable verdicts from a judge reply, and what was wrong with it (None when complete)."""
+    answer: JudgeAnswer | None = None
+    last_error = "the reply contains no JSON object"
+    for candidate in _json_candidates(text):
+        try:
+            answer = JudgeAnswer.model_validate_json(candidate)
+            break
+        except ValidationError as exc:
+            if "json_invalid" not in {e["type"] for e in exc.errors()}:
+                last_error = f"the JSON does not follow the verdict contract: {exc.errors()[0]['msg']}"
+    if answer is None:
+        return {}, last_error
+    by_id: dict[str, list[JudgeVerdict]] = {}
+    for verdict in answer.verdicts:
+        by_id.setdefault(verdict.checkpoint_id, []).append(verdict)
+    verdicts: dict[str, Verdict] = {}
+    conflicting = []
+    for cid in rubric_ids:
+        given = by_id.get(cid, [])
+        if len({v.met for v in given}) > 1:
+            conflicting.append(cid)
+        elif given:
+            verdicts[cid] = Verdict(checkpoint_id=cid, met=given[0].met, rationale=given[0].rationale)
+    problems = []
+    if missing := [cid for cid in rubric_ids if cid not in verdicts and cid not in conflicting]:
+        problems.append(f"no verdict for {', '.join(missing)}")
+    if conflicting:
+        problems.append(f"contradictory verdicts for {', '.join(conflicting)}")
+    return verdicts, "; ".join(problems) or None
+
+
+def verdict_schema() -> dict[str, Any]:
+    return {
+        "type": "json_schema",
+        "json_schema": {"name": "verdicts", "schema": JudgeAnswer.model_json_schema(), "strict": False},
+    }
+
+
+def select_shots(bench: Benchmark, task: Task, extra_shots: int, exclude_task: str | None = None) -> list[Shot]:
+    """The task's own anchors, then the first anchor of up to `extra_shots` other tasks of its category.
+
+    `exclude_task` keeps an anchor out of its own grading (leave-one-out calibration).
+    """
+    tasks = bench.by_id()
+    own = [] if exclude_task == task.id else [Shot(task, e) for e in bench.exemplars.get(task.id, [])]
+    extra: list[Shot] = []
+    for other in sorted(t.id for t in bench.tasks if t.domain == task.domain and t.category == task.category):
+        if len(extra) >= extra_shots:
+            break
+        anchors = bench.exemplars.get(other, [])
+        if other not in (task.id, exclude_task) and anchors:
+            extra.append(Shot(tasks[other], anchors[0]))
+    return own + extra
+
+
+class ShotJudge:
+    def __init__(self, client: ModelClient, bench: Benchmark, extra_shots: int = 0, repairs: int = 2) -> None:
+        self.client = client
+        self.name = client.model
+        self.bench = bench
+        self.extra_shots = extra_shots
+        self.repairs = repairs
+        self._structured: bool | None = None
+
+    def _extra(self) -> dict[str, Any]:
+        if "response_format" in self.client.params:
+            return {}
+        if self._structured is None:
+            self._structured = supports_structured_output(self.client.model)
+        return {"response_format": verdict_schema()} if self._structured else {}
+
+    async def grade(self, task: Task, answer: str) -> Grading:
+        messages = judge_messages(task, answer, select_shots(self.bench, task, self.extra_shots))
+        rubric_ids = [c.id for c in task.rubric]
+        grading = Grading(verdicts={})
+        extra = self._extra()
+        for attempt in range(self.repairs + 1):
+            completion = await self.client.complete(messages, **extra)
+            grading.calls.append(completion)
+            grading.raw.append(completion.content)
+            wanted = [cid for cid in rubric_ids if cid not in grading.verdicts]
+            found, problem = parse_verdicts(completion.content, wanted)
+            grading.verdicts.update(found)
+            still = [cid for cid in rubric_ids if cid not in grading.verdicts]
+            if not still:
+                return grading
+            problem = problem or f"no verdict for {', '.join(still)}"
+            if attempt < self.repairs:
+                messages = [*messages, {"role": "assistant", "content": completion.content}, repair_message(problem, still)]
+        raise JudgeError(
+            f"judge {self.name} gave no usable verdict for {', '.join(still)} after {self.repairs + 1} attempt(s): {problem}",
+            grading.raw,
+            grading.calls,
+        )

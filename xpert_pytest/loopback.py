@@ -1,0 +1,204 @@
+"""A loopback OpenAI-compatible chat server with known behaviour, for tests and benchmarks.
+
+It lets the real litellm HTTP path run with no network: the model under test answers by
+naming checkpoints it "covers" (every id whose number is not a multiple of 3, so expected
+scores can be computed by hand from a rubric), and a model whose name contains "judge"
+grades by the contract: a checkpoint is met when the candidate answer names it. Faults
+(HTTP errors with Retry-After, hangs, dropped connections, bad JSON) can be scripted per
+model, and a fixed latency can be added to every answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+CANDIDATE_TEMPLATE = "Working answer. Points addressed: {ids}."
+CHECKPOINT_LINE = re.compile(r"^- (c\d+) \[", re.MULTILINE)
+CANDIDATE_BLOCK = re.compile(r'<candidate_answer nonce="(\w+)">\n(.*)\n</candidate_answer nonce="\1">', re.DOTALL)
+
+
+def covered(checkpoint_id: str) -> bool:
+    """The stub candidate's rule: it covers every checkpoint whose number is not a multiple of 3."""
+    return int(re.sub(r"\D", "", checkpoint_id) or 0) % 3 != 0
+
+
+def stub_answer() -> str:
+    return CANDIDATE_TEMPLATE.format(ids=", ".join(f"c{n:02d}" for n in range(1, 41) if covered(f"c{n}")))
+
+
+def stub_verdicts(prompt: str) -> dict[str, Any]:
+    ids = CHECKPOINT_LINE.findall(prompt.split("## Graded example")[0])
+    match = CANDIDATE_BLOCK.search(prompt)
+    answer = match.group(2) if match else ""
+    mentioned = set(re.findall(r"\bc\d+\b", answer))
+    return {
+        "verdicts": [
+            {"checkpoint_id": cid, "met": cid in mentioned, "rationale": f"{cid} {'is' if cid in mentioned else 'is not'} addressed."}
+            for cid in ids
+        ]
+    }
+
+
+@dataclass
+class Fault:
+    """What to do instead of answering: an HTTP status, a hang, a dropped connection or a given body."""
+
+    status: int = 200
+    retry_after: float | None = None
+    hang: float = 0.0
+    drop: bool = False
+    content: str | None = None
+
+
+@dataclass
+class Stats:
+    requests: int = 0
+    by_model: dict[str, int] = field(default_factory=dict)
+    in_flight: int = 0
+    peak_in_flight: int = 0
+
+
+class LoopbackServer:
+    """Start with `with LoopbackServer() as server:`; `server.api_base` is the URL to give litellm."""
+
+    def __init__(self, latency: float = 0.0, judge_latency: float | None = None) -> None:
+        self.latency = latency
+        self.judge_latency = latency if judge_latency is None else judge_latency
+        self.stats = Stats()
+        self.bodies: list[dict[str, Any]] = []
+        self._faults: dict[str, list[Fault]] = {}
+        self._lock = threading.Lock()
+        self.respond: Callable[[dict[str, Any]], str] = self.default_response
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="loopback-llm", daemon=True)
+
+    @property
+    def api_base(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def __enter__(self) -> LoopbackServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def script(self, model_part: str, *faults: Fault) -> None:
+        """Queue faults for the next requests to any model whose name contains `model_part`."""
+        with self._lock:
+            self._faults.setdefault(model_part, []).extend(faults)
+
+    def _next_fault(self, model: str) -> Fault | None:
+        with self._lock:
+            for part, queue in self._faults.items():
+                if part in model and queue:
+                    return queue.pop(0)
+        return None
+
+    @staticmethod
+    def default_response(body: dict[str, Any]) -> str:
+        messages = body.get("messages", [])
+        if "judge" in body.get("model", ""):
+            prompt = "\n".join(str(m.get("content", "")) for m in messages if m.get("role") == "user")
+            return json.dumps(stub_verdicts(prompt))
+        return stub_answer()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+            def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                model = str(body.get("model", ""))
+                with server._lock:
+                    server.bodies.append(body)
+                    server.stats.requests += 1
+                    server.stats.by_model[model] = server.stats.by_model.get(model, 0) + 1
+                    server.stats.in_flight += 1
+                    server.stats.peak_in_flight = max(server.stats.peak_in_flight, server.stats.in_flight)
+                try:
+                    self._answer(body, model)
+                finally:
+                    with server._lock:
+                        server.stats.in_flight -= 1
+
+            def _answer(self, body: dict[str, Any], model: str) -> None:
+                fault = server._next_fault(model)
+                if fault and fault.hang:
+                    time.sleep(fault.hang)
+                if fault and fault.drop:
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    self.close_connection = True
+                    return
+                if fault and fault.status != 200:
+                    headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
+                    self._send(fault.status, {"error": {"message": f"scripted {fault.status}", "type": "scripted"}}, headers)
+                    return
+                delay = server.judge_latency if "judge" in model else server.latency
+                if delay:
+                    time.sleep(delay)
+                content = fault.content if fault and fault.content is not None else server.respond(body)
+                prompt_chars = sum(len(str(m.get("content", ""))) for m in body.get("messages", []))
+                usage = {
+                    "prompt_tokens": prompt_chars // 4,
+                    "completion_tokens": len(content) // 4,
+                    "total_tokens": prompt_chars // 4 + len(content) // 4,
+                }
+                self._send(
+                    200,
+                    {
+                        "id": f"chatcmpl-{server.stats.requests}",
+                        "object": "chat.completion",
+                        "created": int(time.time()),
+                        "model": model,
+                        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+                        "usage": usage,
+                    },
+                )
+
+        return Handler
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Serve the loopback OpenAI-compatible stub until interrupted.")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
+    args = parser.parse_args()
+    with LoopbackServer(latency=args.latency) as server:
+        print(server.api_base, flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,190 @@
+"""The pytest plugin: options, and thin hooks around an `XpertSession`.
+
+This module loads in every pytest run of anyone who installs the package, so it imports only
+pytest and the taxonomy; the rest is imported once `--xpert-model` turns the benchmark on.
+Without it, nothing here changes a test run beyond registering options and domain markers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from xpert_pytest.collect import RESULT_KEY, BenchmarkCollector, TaskItem
+from xpert_pytest.taxonomy import DOMAINS
+
+if TYPE_CHECKING:
+    from xpert_pytest.session import Finished, XpertSession
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    help: str
+    kind: str = "string"  # string | append | flag
+    ini: str = "string"  # the matching ini type
+
+
+OPTIONS = (
+    Option("model", "litellm model string of the model under test (turns the benchmark on); xpert/anchor replays the graded anchors"),
+    Option("judge", "litellm model string of the ShotJudge model (default for xpert/anchor: xpert/expert)"),
+    Option("dataset", "dataset folder or Hugging Face Hub id (default: benchmark/ in the rootdir)"),
+    Option("exemplars", "folder of graded anchors (default: exemplars/ beside the dataset)"),
+    Option("pass-score", "score a task needs to pass, 0..1 (default 0.5)"),
+    Option("fail-under", "fail the run when the overall mean score is under this, 0..1"),
+    Option("fail-under-domain", "fail the run when a domain's mean is under a threshold: DOMAIN=0.6 (repeatable)", "append", "linelist"),
+    Option("report-dir", "where run results are written (default: reports/ in the rootdir)"),
+    Option("model-arg", "provider setting for the model under test, KEY=VALUE, e.g. api_base=http://... (repeatable)", "append", "linelist"),
+    Option("judge-arg", "provider setting for the judge, KEY=VALUE (repeatable)", "append", "linelist"),
+    Option("shots", "graded anchors of other tasks in the same category to add to the judge prompt (default 0)"),
+    Option("concurrency", "tasks in flight per pytest process (default 16)"),
+    Option("cache", "SQLite file storing every answer and verdict (default: .xpert_cache/calls.sqlite)"),
+    Option("no-cache", "do not read or write the answer cache", "flag", "bool"),
+    Option("allow-self-judge", "allow the judge to be the model under test", "flag", "bool"),
+)
+
+SESSION_KEY = pytest.StashKey["XpertSession"]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("xpert", "XpertBench benchmark")
+    for option in OPTIONS:
+        dest = "xpert_" + option.name.replace("-", "_")
+        if option.kind == "flag":
+            group.addoption(f"--xpert-{option.name}", action="store_true", default=None, dest=dest, help=option.help)
+        elif option.kind == "append":
+            group.addoption(f"--xpert-{option.name}", action="append", default=None, dest=dest, help=option.help)
+        else:
+            group.addoption(f"--xpert-{option.name}", default=None, dest=dest, help=option.help)
+        parser.addini(dest, f"{option.help} [--xpert-{option.name}]", type=option.ini)  # type: ignore[arg-type]
+
+
+def option_value(config: pytest.Config, name: str) -> Any:
+    """The command line wins over the ini key; an empty ini value counts as unset."""
+    dest = "xpert_" + name
+    value = config.getoption(dest)
+    if value is None:
+        value = config.getini(dest)
+    return value if value not in ("", [], False) else None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for domain, (title, _) in DOMAINS.items():
+        config.addinivalue_line("markers", f"{domain}: XpertBench {title} tasks")
+    if not option_value(config, "model"):
+        return
+    from xpert_pytest.session import XpertSession
+    from xpert_pytest.settings import SettingsError, build_settings
+
+    try:
+        settings = build_settings(lambda name: option_value(config, name), config.rootpath)
+    except SettingsError as exc:
+        raise pytest.UsageError(f"XpertBench: {exc}") from exc
+    if not settings.report_dir.is_absolute():
+        settings.report_dir = config.rootpath / settings.report_dir
+    xpert = XpertSession(settings)
+    config.stash[SESSION_KEY] = xpert
+    config.pluginmanager.register(XpertHooks(config, xpert), "xpert-session")
+
+
+def _is_controller(config: pytest.Config) -> bool:
+    return config.pluginmanager.has_plugin("dsession")
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+class XpertHooks:
+    """Hooks that exist only while the benchmark is on."""
+
+    def __init__(self, config: pytest.Config, xpert: XpertSession) -> None:
+        self.config = config
+        self.xpert = xpert
+        self.finished: Finished | None = None
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        from xpert_pytest.dataset import DataError
+
+        try:
+            self.xpert.bench  # noqa: B018 - load and validate before any worker starts
+        except DataError as exc:
+            problems = "\n".join(exc.problems)
+            raise pytest.UsageError(f"XpertBench dataset {self.xpert.settings.dataset} does not load:\n{problems}") from exc
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection(self, session: pytest.Session) -> bool | None:
+        if _is_controller(self.config):
+            return None
+        collector = BenchmarkCollector.from_parent(session, name="xpert", nodeid="xpert", xpert=self.xpert)
+        session.items = list(session.genitems(collector))
+        hook = self.config.hook
+        hook.pytest_collection_modifyitems(session=session, config=self.config, items=session.items)
+        hook.pytest_collection_finish(session=session)
+        session.testscollected = len(session.items)
+        return True
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> None:
+        if _is_controller(self.config) or self.config.option.collectonly:
+            return
+        items = [item for item in session.items if isinstance(item, TaskItem)]
+        if _is_worker(self.config):
+            from xpert_pytest.distribution import worker_partition
+
+            workerinput: dict[str, Any] = self.config.workerinput  # type: ignore[attr-defined]
+            if not workerinput.get("xpert_partition"):
+                return  # an unknown schedule: each task starts when its test does
+            items = worker_partition(items, workerinput["workerid"], workerinput["workercount"])
+        self.xpert.start([item.task for item in items])
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        report = yield
+        result = item.stash.get(RESULT_KEY, None)
+        if call.when == "setup" and result is not None:
+            report.xpert_result = result.model_dump(mode="json")
+            if result.status == "error":
+                report.longrepr = f"{result.task_id}: not scored: {result.error}"
+        return report
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        data = getattr(report, "xpert_result", None)
+        if data is None or _is_worker(self.config):
+            return
+        from xpert_pytest.results import TaskResult
+
+        self.xpert.record(TaskResult.model_validate(data))
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if _is_worker(self.config) or self.config.option.collectonly or not self.xpert.loaded:
+            return
+        self.finished = self.xpert.finish(int(exitstatus))
+        session.exitstatus = self.finished.run.exit_status
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.finished is None:
+            return
+        from xpert_pytest.terminal import summary_lines
+
+        terminalreporter.write_sep("=", "XpertBench summary")
+        for line in summary_lines(self.finished.run, str(self.finished.path)):
+            failed = line.startswith("GATE FAILED") or line.startswith("gate FAILED")
+            terminalreporter.write_line(line, red=failed, bold=failed)
+
+    def pytest_unconfigure(self) -> None:
+        self.xpert.close()
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
+        if config.getvalue("dist") != "load":
+            return None
+        from xpert_pytest.distribution import PartitionScheduling
+
+        return PartitionScheduling(config, log)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        node.workerinput["xpert_partition"] = self.config.getvalue("dist") == "load"

@@ -1,0 +1,135 @@
+"""What a run produces: enough to rebuild any report without calling a model again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+RESULTS_SCHEMA = 1
+
+
+class Result(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CallRecord(Result):
+    """One model or judge call, or a cache hit standing in for one."""
+
+    role: Literal["model", "judge"]
+    model: str
+    cached: bool = False
+    latency_s: float = 0.0
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    cost_usd: float | None = None
+    error: str | None = None
+
+
+class CheckpointResult(Result):
+    checkpoint_id: str
+    met: bool
+    rationale: str
+    weight: int
+    importance: str
+    dimension: str
+
+
+class TaskResult(Result):
+    task_id: str
+    domain: str
+    category: str
+    title: str
+    language: str
+    status: Literal["scored", "error"]
+    score: float | None = None
+    passed: bool | None = None
+    response: str | None = None
+    verdicts: list[CheckpointResult] = Field(default_factory=list)
+    calls: list[CallRecord] = Field(default_factory=list)
+    error: str | None = None
+    judge_raw: list[str] = Field(default_factory=list)
+    latency_s: float = 0.0
+
+    def tokens(self, role: str) -> int:
+        return sum((c.prompt_tokens or 0) + (c.completion_tokens or 0) for c in self.calls if c.role == role)
+
+    def cost(self, role: str) -> float | None:
+        costs = [c.cost_usd for c in self.calls if c.role == role and not c.cached]
+        if any(c is None for c in costs):
+            return None
+        return sum(c for c in costs if c is not None)
+
+
+class GateOutcome(Result):
+    name: str
+    threshold: float
+    actual: float | None
+    passed: bool
+    message: str
+
+
+class Aggregate(Result):
+    """Scores of one group of tasks (the whole run, a domain or a category)."""
+
+    tasks: int
+    scored: int
+    errors: int
+    passed: int
+    mean: float | None
+
+
+class Summary(Result):
+    overall: Aggregate
+    by_domain: dict[str, Aggregate]
+    by_category: dict[str, Aggregate]
+    model_tokens: int
+    judge_tokens: int
+    model_cost_usd: float | None
+    judge_cost_usd: float | None
+    cached_calls: int
+    calls: int
+
+
+class RunSettings(Result):
+    model: str
+    judge: str
+    dataset: str
+    pass_score: float
+    fail_under: float | None
+    fail_under_domain: dict[str, float]
+    replay: bool
+    shots: int
+    concurrency: int
+
+
+class RunResult(Result):
+    schema_version: int = RESULTS_SCHEMA
+    package_version: str
+    started: dt.datetime
+    finished: dt.datetime
+    settings: RunSettings
+    dataset_name: str
+    dataset_fingerprint: str
+    note: str | None = None
+    tasks: list[TaskResult]
+    summary: Summary
+    gates: list[GateOutcome]
+    verdict: list[str]
+    exit_status: int
+
+
+def write_results(run: RunResult, path: Path) -> Path:
+    """Write atomically, so a crash mid-write never leaves a half file where a good one was."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(run.model_dump_json(indent=1), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def read_results(path: Path) -> RunResult:
+    return RunResult.model_validate(json.loads(path.read_text(encoding="utf-8")))

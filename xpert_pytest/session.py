@@ -1,0 +1,113 @@
+"""One benchmark run's state, independent of pytest: data, engine, collected results, verdict.
+
+The plugin's hooks only move things in and out of this object, so the run can be driven and
+tested without pytest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from xpert_pytest import __version__
+from xpert_pytest.aggregate import summarize
+from xpert_pytest.cache import CallCache
+from xpert_pytest.dataset import Benchmark, load_benchmark
+from xpert_pytest.engine import Candidate, Engine, ModelCandidate
+from xpert_pytest.gateway import ModelClient
+from xpert_pytest.gates import decide
+from xpert_pytest.judge import Judge, ShotJudge
+from xpert_pytest.replay import ANCHOR_MODEL, EXPERT_JUDGE, REPLAY_NOTE, AnchorModel, ExpertReplayJudge
+from xpert_pytest.results import RunResult, RunSettings, TaskResult, write_results
+from xpert_pytest.schema import Task
+from xpert_pytest.settings import Settings
+
+
+@dataclass(frozen=True)
+class Finished:
+    run: RunResult
+    path: Path
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9.]+", "-", text).strip("-").lower()
+
+
+class XpertSession:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.started = dt.datetime.now(dt.timezone.utc)
+        self.results: dict[str, TaskResult] = {}
+        self._bench: Benchmark | None = None
+        self._engine: Engine | None = None
+        self._cache: CallCache | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._bench is not None
+
+    @property
+    def bench(self) -> Benchmark:
+        if self._bench is None:
+            self._bench = load_benchmark(self.settings.dataset, self.settings.exemplars)
+        return self._bench
+
+    def _client(self, model: str, params: dict[str, object]) -> ModelClient:
+        if self._cache is None and self.settings.cache is not None:
+            self._cache = CallCache(self.settings.cache)
+        return ModelClient(model, dict(params), self._cache)
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            s = self.settings
+            candidate: Candidate = (
+                AnchorModel(self.bench) if s.model == ANCHOR_MODEL else ModelCandidate(self._client(s.model, s.model_args))
+            )
+            judge: Judge = (
+                ExpertReplayJudge(self.bench)
+                if s.judge == EXPERT_JUDGE
+                else ShotJudge(self._client(s.judge, s.judge_args), self.bench, extra_shots=s.shots)
+            )
+            self._engine = Engine(candidate, judge, s.pass_score, s.concurrency)
+        return self._engine
+
+    def start(self, tasks: Sequence[Task]) -> None:
+        self.engine.submit(tasks)
+
+    def record(self, result: TaskResult) -> None:
+        self.results[result.task_id] = result
+
+    def finish(self, pytest_status: int) -> Finished:
+        s = self.settings
+        summary = summarize(self.results.values())
+        decision = decide(summary, s.fail_under, s.fail_under_domain, pytest_status)
+        run = RunResult(
+            package_version=__version__,
+            started=self.started,
+            finished=dt.datetime.now(dt.timezone.utc),
+            settings=RunSettings(
+                model=s.model, judge=s.judge, dataset=s.dataset, pass_score=s.pass_score,
+                fail_under=s.fail_under, fail_under_domain=s.fail_under_domain, replay=s.replay,
+                shots=s.shots, concurrency=s.concurrency,
+            ),
+            dataset_name=self.bench.name,
+            dataset_fingerprint=self.bench.fingerprint,
+            note=REPLAY_NOTE if s.replay else None,
+            tasks=sorted(self.results.values(), key=lambda r: r.task_id),
+            summary=summary,
+            gates=decision.gates,
+            verdict=decision.lines,
+            exit_status=decision.exit_status,
+        )
+        folder = s.report_dir / f"{self.started:%Y%m%d-%H%M%S}-{_slug(s.model)}"
+        return Finished(run, write_results(run, folder / "results.json"))
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+        if self._cache is not None:
+            self._cache.close()

@@ -1,0 +1,120 @@
+"""Run settings: read from command-line options or ini keys, validated once.
+
+Kept free of pytest so the rules (self-judging refused, gate ranges, provider arguments) can
+be tested as plain functions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from xpert_pytest.replay import ANCHOR_MODEL, EXPERT_JUDGE
+from xpert_pytest.taxonomy import DOMAINS
+
+DEFAULT_PASS_SCORE = 0.5
+DEFAULT_CONCURRENCY = 16
+
+
+class SettingsError(ValueError):
+    pass
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    model: str
+    judge: str
+    dataset: str
+    exemplars: str | None = None
+    pass_score: float = Field(DEFAULT_PASS_SCORE, ge=0, le=1)
+    fail_under: float | None = Field(None, ge=0, le=1)
+    fail_under_domain: dict[str, float] = Field(default_factory=dict)
+    report_dir: Path = Path("reports")
+    model_args: dict[str, Any] = Field(default_factory=dict)
+    judge_args: dict[str, Any] = Field(default_factory=dict)
+    shots: int = Field(0, ge=0)
+    concurrency: int = Field(DEFAULT_CONCURRENCY, ge=1)
+    cache: Path | None = None
+    allow_self_judge: bool = False
+
+    @property
+    def replay(self) -> bool:
+        return self.model == ANCHOR_MODEL and self.judge == EXPERT_JUDGE
+
+    @model_validator(mode="after")
+    def _checks(self) -> Settings:
+        for domain, threshold in self.fail_under_domain.items():
+            if domain not in DOMAINS:
+                raise ValueError(f"--xpert-fail-under-domain: unknown domain {domain!r}; expected one of {', '.join(DOMAINS)}")
+            if not 0 <= threshold <= 1:
+                raise ValueError(f"--xpert-fail-under-domain {domain}: threshold {threshold} is not in 0..1")
+        if same_model(self.model, self.judge) and not self.allow_self_judge:
+            raise ValueError(
+                f"the judge {self.judge!r} is the model under test {self.model!r}: a model must not grade "
+                "itself. Choose another --xpert-judge, or pass --xpert-allow-self-judge to do it anyway."
+            )
+        return self
+
+
+def same_model(a: str, b: str) -> bool:
+    """`openai/gpt-5` and `azure/gpt-5` are the same model behind two providers."""
+    return a.rsplit("/", 1)[-1].lower() == b.rsplit("/", 1)[-1].lower()
+
+
+def parse_assignments(items: list[str], option: str) -> dict[str, Any]:
+    """`KEY=VALUE` pairs; a VALUE that is JSON (number, true, object) is decoded, else kept as text."""
+    parsed: dict[str, Any] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise SettingsError(f"{option}: expected KEY=VALUE, got {item!r}")
+        try:
+            value: Any = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        parsed[key.strip()] = value
+    return parsed
+
+
+def parse_domain_gates(items: list[str]) -> dict[str, float]:
+    gates = {}
+    for key, value in parse_assignments(items, "--xpert-fail-under-domain").items():
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise SettingsError(f"--xpert-fail-under-domain {key}: threshold {value!r} is not a number")
+        gates[key] = float(value)
+    return gates
+
+
+def build_settings(get: Callable[[str], Any], rootdir: Path) -> Settings:
+    """`get(name)` returns an option's value (command line first, then ini) or None."""
+    model = get("model")
+    judge = get("judge") or (EXPERT_JUDGE if model == ANCHOR_MODEL else None)
+    if not judge:
+        raise SettingsError("--xpert-judge is required (a litellm model string) unless --xpert-model=xpert/anchor")
+    dataset = get("dataset") or str(rootdir / "benchmark")
+    cache = None if get("no_cache") else Path(get("cache") or rootdir / ".xpert_cache" / "calls.sqlite")
+    values = {
+        "model": model,
+        "judge": judge,
+        "dataset": dataset,
+        "exemplars": get("exemplars"),
+        "pass_score": get("pass_score"),
+        "fail_under": get("fail_under"),
+        "fail_under_domain": parse_domain_gates(get("fail_under_domain") or []),
+        "report_dir": get("report_dir"),
+        "model_args": parse_assignments(get("model_arg") or [], "--xpert-model-arg"),
+        "judge_args": parse_assignments(get("judge_arg") or [], "--xpert-judge-arg"),
+        "shots": get("shots"),
+        "concurrency": get("concurrency"),
+        "cache": cache,
+        "allow_self_judge": bool(get("allow_self_judge")),
+    }
+    try:
+        return Settings.model_validate({k: v for k, v in values.items() if v is not None})
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from exc

@@ -1,0 +1,66 @@
+"""Plain-text renderings for the terminal: the run summary and a task's failure report."""
+
+from __future__ import annotations
+
+from xpert_pytest.results import Aggregate, RunResult, TaskResult
+from xpert_pytest.schema import Task
+from xpert_pytest.scoring import missed
+from xpert_pytest.taxonomy import DOMAINS, domain_title
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+def _row(name: str, group: Aggregate) -> str:
+    return f"{name:<34} {group.tasks:>6} {_pct(group.mean):>8} {group.passed:>7} {group.errors:>7}"
+
+
+def summary_lines(run: RunResult, results_path: str | None) -> list[str]:
+    summary = run.summary
+    lines = [
+        f"model {run.settings.model}  judge {run.settings.judge}  dataset {run.dataset_name} ({run.dataset_fingerprint})",
+    ]
+    if run.note:
+        lines.append(run.note)
+    lines.append(f"{'domain':<34} {'tasks':>6} {'mean':>8} {'passed':>7} {'errors':>7}")
+    for domain in DOMAINS:
+        if domain in summary.by_domain:
+            lines.append(_row(domain_title(domain), summary.by_domain[domain]))
+    lines.append(_row("overall", summary.overall))
+    lines.append(
+        f"overall score {_pct(summary.overall.mean)} over {summary.overall.scored} scored task(s); "
+        f"pass score {run.settings.pass_score:.0%}; {summary.overall.errors} error(s)"
+    )
+    usage = f"tokens: model {summary.model_tokens:,}, judge {summary.judge_tokens:,}"
+    if summary.model_cost_usd is not None or summary.judge_cost_usd is not None:
+        usage += f"; cost: model {_money(summary.model_cost_usd)}, judge {_money(summary.judge_cost_usd)}"
+    usage += f"; calls {summary.calls}, cache hits {summary.cached_calls}"
+    lines.append(usage)
+    lines += run.verdict
+    if results_path:
+        lines.append(f"results written to {results_path}")
+    return lines
+
+
+def _money(value: float | None) -> str:
+    return "unknown" if value is None else f"${value:,.4f}"
+
+
+def failure_report(task: Task, result: TaskResult, pass_score: float) -> str:
+    """Reads like an assertion report: the score against the line, then each missed checkpoint."""
+    met = {v.checkpoint_id: v.met for v in result.verdicts}
+    rationales = {v.checkpoint_id: v.rationale for v in result.verdicts}
+    misses = missed(task, met, rationales)
+    total = sum(c.weight for c in task.rubric if c.weight > 0)
+    lost = sum(abs(m.checkpoint.weight) for m in misses)
+    lines = [
+        f"{task.id} ({task.domain}/{task.category}) scored {_pct(result.score)} < pass score {pass_score:.0%}",
+        f"missed {len(misses)} of {len(task.rubric)} checkpoints, weight {lost} of {total}:",
+    ]
+    for miss in misses:
+        c = miss.checkpoint
+        lines.append(f"  {c.id} [{c.importance}, weight {c.weight}, {c.dimension}] {c.text}")
+        if miss.rationale:
+            lines.append(f"      judge: {miss.rationale}")
+    return "\n".join(lines)
