@@ -53,9 +53,12 @@ class Benchmark:
     exemplars: dict[str, list[Exemplar]]
     fingerprint: str
     where: dict[str, Located] = field(default_factory=dict)
+    _by_id: dict[str, Task] = field(default_factory=dict, repr=False, compare=False)
 
     def by_id(self) -> dict[str, Task]:
-        return {task.id: task for task in self.tasks}
+        if len(self._by_id) != len(self.tasks):
+            self._by_id = {task.id: task for task in self.tasks}
+        return self._by_id
 
 
 def format_validation_error(where: Located | str, record_id: str | None, error: ValidationError) -> list[str]:

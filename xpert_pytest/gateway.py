@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from functools import lru_cache
 from typing import Any
 
 from xpert_pytest.cache import CallCache, Completion, call_key
@@ -30,6 +31,7 @@ def import_litellm() -> Any:
     return litellm
 
 
+@lru_cache(maxsize=None)
 def supports_structured_output(model: str) -> bool:
     litellm = import_litellm()
     try:
@@ -57,12 +59,19 @@ class ModelClient:
         self.params = {**DEFAULT_PARAMS, **params}
         self.cache = cache
 
-    async def complete(self, messages: list[dict[str, Any]], **extra: Any) -> Completion:
-        params = {**self.params, **extra}
+    async def complete(self, messages: list[dict[str, Any]], schema: dict[str, Any] | None = None) -> Completion:
+        """`schema` asks for structured output where the provider supports it.
+
+        It stays out of the cache key: it enforces the reply format the prompt already demands,
+        and leaving it out lets a warm cache answer without importing litellm to ask.
+        """
+        params = dict(self.params)
         key = call_key(self.model, params, messages)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             return hit
         litellm = import_litellm()
+        if schema is not None and "response_format" not in params and supports_structured_output(self.model):
+            params["response_format"] = schema
         started = time.perf_counter()
         try:
             response = await litellm.acompletion(model=self.model, messages=messages, **params)

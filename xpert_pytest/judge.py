@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -17,7 +18,7 @@ from pydantic import ValidationError
 
 from xpert_pytest.cache import Completion
 from xpert_pytest.dataset import Benchmark
-from xpert_pytest.gateway import ModelClient, supports_structured_output
+from xpert_pytest.gateway import ModelClient
 from xpert_pytest.prompts import Shot, judge_messages, repair_message
 from xpert_pytest.schema import JudgeAnswer, JudgeVerdict, Task, Verdict
 
@@ -90,6 +91,7 @@ def parse_verdicts(text: str, rubric_ids: list[str]) -> tuple[dict[str, Verdict]
     return verdicts, "; ".join(problems) or None
 
 
+@lru_cache(maxsize=1)
 def verdict_schema() -> dict[str, Any]:
     return {
         "type": "json_schema",
@@ -102,9 +104,11 @@ def select_shots(bench: Benchmark, task: Task, extra_shots: int, exclude_task: s
 
     `exclude_task` keeps an anchor out of its own grading (leave-one-out calibration).
     """
-    tasks = bench.by_id()
     own = [] if exclude_task == task.id else [Shot(task, e) for e in bench.exemplars.get(task.id, [])]
     extra: list[Shot] = []
+    if extra_shots == 0:
+        return own
+    tasks = bench.by_id()
     for other in sorted(t.id for t in bench.tasks if t.domain == task.domain and t.category == task.category):
         if len(extra) >= extra_shots:
             break
@@ -121,22 +125,13 @@ class ShotJudge:
         self.bench = bench
         self.extra_shots = extra_shots
         self.repairs = repairs
-        self._structured: bool | None = None
-
-    def _extra(self) -> dict[str, Any]:
-        if "response_format" in self.client.params:
-            return {}
-        if self._structured is None:
-            self._structured = supports_structured_output(self.client.model)
-        return {"response_format": verdict_schema()} if self._structured else {}
 
     async def grade(self, task: Task, answer: str) -> Grading:
         messages = judge_messages(task, answer, select_shots(self.bench, task, self.extra_shots))
         rubric_ids = [c.id for c in task.rubric]
         grading = Grading(verdicts={})
-        extra = self._extra()
         for attempt in range(self.repairs + 1):
-            completion = await self.client.complete(messages, **extra)
+            completion = await self.client.complete(messages, schema=verdict_schema())
             grading.calls.append(completion)
             grading.raw.append(completion.content)
             wanted = [cid for cid in rubric_ids if cid not in grading.verdicts]
