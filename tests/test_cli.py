@@ -70,3 +70,18 @@ def test_publish_fails_clearly_offline(tmp_path: Path, capsys: pytest.CaptureFix
     folder = factory.write_dataset(tmp_path)
     assert main(["publish", str(folder), "--repo-id", "xpertbench/test"]) == 1
     assert "offline mode is on (HF_HUB_OFFLINE=1)" in capsys.readouterr().err
+
+
+def test_report_command_builds_run_and_comparison_pages(pytester: pytest.Pytester, capsys: pytest.CaptureFixture[str]) -> None:
+    factory.write_dataset(pytester.path)
+    pytester.runpytest_subprocess("--xpert-model=xpert/anchor", "--xpert-no-report")
+    pytester.runpytest_subprocess("--xpert-model=xpert/anchor", "--xpert-no-report", "--xpert-pass-score=0.2")
+    runs = sorted(str(p) for p in (pytester.path / "reports").glob("*/results.json"))
+    assert len(runs) == 2
+    assert main(["report", runs[0], "-o", str(pytester.path / "one")]) == 0
+    assert "Headline" in (pytester.path / "one" / "index.html").read_text(encoding="utf-8")
+    assert main(["report", *runs, "-o", str(pytester.path / "both")]) == 0
+    assert "expert-gap comparison" in (pytester.path / "both" / "index.html").read_text(encoding="utf-8")
+    (pytester.path / "bad.json").write_text("{}", encoding="utf-8")
+    assert main(["report", str(pytester.path / "bad.json"), "-o", str(pytester.path / "x")]) == 1
+    assert "bad.json: not a readable results file" in capsys.readouterr().err

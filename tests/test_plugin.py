@@ -45,9 +45,10 @@ def test_loopback_run_scores_every_task(pytester: pytest.Pytester, bench_dir: Pa
         [
             "*xpert::finance/equity-research/fin-t-0001 PASSED*",
             "*XpertBench summary*",
-            "Finance *1 *90.5% *1 *0",
-            "Law *1 *66.7% *1 *0",
-            "overall score 83.4% over 3 scored task(s)*",
+            "Finance *1 *90.5% *[[]90.5%, 90.5%] *1 *0",
+            "Law *1 *66.7% *[[]66.7%, 66.7%] *1 *0",
+            "overall score 83.4% [[]66.7%, 93.2%] over 3 scored task(s)*",
+            "skills: quantitative reasoning * linguistic synthesis *",
             "tokens: model *, judge *",
             "results written to *results.json",
         ]
@@ -205,6 +206,15 @@ def test_a_model_may_not_judge_itself(pytester: pytest.Pytester, bench_dir: Path
     refused.stderr.fnmatch_lines(["*a model must not grade itself*--xpert-allow-self-judge*"])
     allowed = pytester.runpytest_subprocess(*args, "--xpert-allow-self-judge", "--xpert-no-cache")
     allowed.assert_outcomes(errors=0, passed=0, failed=3)  # the judge answers its own prompt with verdicts, not an answer
+
+
+def test_report_is_written_by_default_and_can_be_moved_or_turned_off(pytester: pytest.Pytester, bench_dir: Path) -> None:
+    result = pytester.runpytest_subprocess("--xpert-model=xpert/anchor")
+    result.stdout.fnmatch_lines(["report written to *reports/*/index.html"])
+    assert len(list((pytester.path / "reports").glob("*/index.html"))) == 1
+    pytester.runpytest_subprocess("--xpert-model=xpert/anchor", "--xpert-report-dir=elsewhere", "--xpert-no-report")
+    assert list((pytester.path / "elsewhere").glob("*/results.json"))
+    assert not list((pytester.path / "elsewhere").glob("*/index.html"))
 
 
 def test_results_json_is_valid_run_result(pytester: pytest.Pytester, bench_dir: Path) -> None:

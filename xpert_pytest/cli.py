@@ -76,6 +76,24 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from xpert_pytest.report import render_comparison, render_run
+    from xpert_pytest.results import read_results
+
+    runs = []
+    for name in args.results:
+        try:
+            runs.append(read_results(Path(name)))
+        except (OSError, ValueError, ValidationError) as exc:
+            raise CommandError(f"{name}: not a readable results file: {exc}") from exc
+    out = Path(args.output)
+    path = render_run(runs[0], out) if len(runs) == 1 else render_comparison(runs, out)
+    print(f"report written to {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xpert", description="XpertBench dataset and report tooling.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -88,6 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     publish = commands.add_parser("publish", help="push the dataset and its exemplars to the Hugging Face Hub")
     publish.add_argument("--repo-id", required=True, help="ORG/NAME of the Hub dataset")
     publish.add_argument("--private", action="store_true")
+    report = commands.add_parser("report", help="HTML report of one run, or a comparison of several, from results JSON")
+    report.add_argument("results", nargs="+", help="results.json files written by runs")
+    report.add_argument("-o", "--output", required=True, help="folder to write index.html into")
+    report.set_defaults(run=_report)
     for command, run in ((stats, _stats), (card, _card), (publish, _publish)):
         command.add_argument("path", nargs="?", default="benchmark")
         command.add_argument("--exemplars", help="exemplar folder (default: exemplars/ beside the dataset)")

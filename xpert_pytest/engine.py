@@ -18,7 +18,7 @@ from typing import Protocol
 from xpert_pytest.cache import Completion
 from xpert_pytest.gateway import ModelClient, ProviderError
 from xpert_pytest.judge import Judge, JudgeError
-from xpert_pytest.prompts import answer_messages
+from xpert_pytest.prompts import answer_messages, task_text
 from xpert_pytest.results import CallRecord, CheckpointResult, TaskResult
 from xpert_pytest.schema import Task
 from xpert_pytest.scoring import task_score
@@ -56,7 +56,7 @@ async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: f
     started = time.perf_counter()
     base = TaskResult(
         task_id=task.id, domain=task.domain, category=task.category, title=task.title,
-        language=task.language, status="error",
+        language=task.language, status="error", prompt=task_text(task),
     )
 
     def failed(message: str, **extra: object) -> TaskResult:
@@ -88,7 +88,7 @@ async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: f
             "response": answer.content,
             "verdicts": [
                 CheckpointResult(
-                    checkpoint_id=c.id, met=met[c.id], rationale=grading.verdicts[c.id].rationale,
+                    checkpoint_id=c.id, text=c.text, met=met[c.id], rationale=grading.verdicts[c.id].rationale,
                     weight=c.weight, importance=c.importance, dimension=c.dimension,
                 )
                 for c in task.rubric

@@ -12,6 +12,7 @@ import json
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any, Protocol
 
 from pydantic import ValidationError
@@ -45,18 +46,18 @@ class Judge(Protocol):
     async def grade(self, task: Task, answer: str) -> Grading: ...
 
 
-def _json_candidates(text: str) -> list[str]:
-    """The whole reply, then fenced blocks, then each balanced-looking object in the text."""
-    candidates = [text.strip()]
-    candidates += [m.group(1).strip() for m in FENCE.finditer(text)]
+def _json_candidates(text: str) -> Iterator[str]:
+    """The whole reply, then fenced blocks, then each decodable object in the text, lazily."""
+    yield text.strip()
+    for match in FENCE.finditer(text):
+        yield match.group(1).strip()
     decoder = json.JSONDecoder()
     for match in re.finditer(r"\{", text):
         try:
             _, end = decoder.raw_decode(text, match.start())
         except json.JSONDecodeError:
             continue
-        candidates.append(text[match.start() : end])
-    return candidates
+        yield text[match.start() : end]
 
 
 def parse_verdicts(text: str, rubric_ids: list[str]) -> tuple[dict[str, Verdict], str | None]:

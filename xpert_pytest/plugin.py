@@ -43,6 +43,8 @@ OPTIONS = (
     Option("cache", "SQLite file storing every answer and verdict (default: .xpert_cache/calls.sqlite)"),
     Option("no-cache", "do not read or write the answer cache", "flag", "bool"),
     Option("allow-self-judge", "allow the judge to be the model under test", "flag", "bool"),
+    Option("bootstrap", "bootstrap resamples for the 95% confidence intervals (default 2000)"),
+    Option("no-report", "do not write the HTML report", "flag", "bool"),
 )
 
 SESSION_KEY = pytest.StashKey["XpertSession"]()
@@ -170,7 +172,8 @@ class XpertHooks:
         from xpert_pytest.terminal import summary_lines
 
         terminalreporter.write_sep("=", "XpertBench summary")
-        for line in summary_lines(self.finished.run, str(self.finished.path)):
+        report = str(self.finished.report) if self.finished.report else None
+        for line in summary_lines(self.finished.run, str(self.finished.path), report):
             failed = line.startswith("GATE FAILED") or line.startswith("gate FAILED")
             terminalreporter.write_line(line, red=failed, bold=failed)
 

@@ -31,6 +31,7 @@ class CallRecord(Result):
 
 class CheckpointResult(Result):
     checkpoint_id: str
+    text: str
     met: bool
     rationale: str
     weight: int
@@ -47,6 +48,7 @@ class TaskResult(Result):
     status: Literal["scored", "error"]
     score: float | None = None
     passed: bool | None = None
+    prompt: str = ""
     response: str | None = None
     verdicts: list[CheckpointResult] = Field(default_factory=list)
     calls: list[CallRecord] = Field(default_factory=list)
@@ -94,6 +96,26 @@ class Summary(Result):
     calls: int
 
 
+class Interval(Result):
+    """A point estimate with its bootstrap 95 % confidence interval over n tasks."""
+
+    value: float
+    low: float
+    high: float
+    n: int
+
+
+class Statistics(Result):
+    resamples: int
+    seed: int
+    overall: Interval | None
+    by_domain: dict[str, Interval]
+    by_category: dict[str, Interval]
+    by_dimension: dict[str, Interval]
+    by_skill_group: dict[str, Interval]
+    skill_groups: dict[str, list[str]]
+
+
 class RunSettings(Result):
     model: str
     judge: str
@@ -117,6 +139,7 @@ class RunResult(Result):
     note: str | None = None
     tasks: list[TaskResult]
     summary: Summary
+    statistics: Statistics | None = None
     gates: list[GateOutcome]
     verdict: list[str]
     exit_status: int

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from xpert_pytest import __version__
 from xpert_pytest.aggregate import summarize
+from xpert_pytest.analysis import statistics
 from xpert_pytest.cache import CallCache
 from xpert_pytest.dataset import Benchmark, load_benchmark
 from xpert_pytest.engine import Candidate, Engine, ModelCandidate
@@ -30,6 +31,7 @@ from xpert_pytest.settings import Settings
 class Finished:
     run: RunResult
     path: Path
+    report: Path | None
 
 
 def _slug(text: str) -> str:
@@ -84,6 +86,7 @@ class XpertSession:
     def finish(self, pytest_status: int) -> Finished:
         s = self.settings
         summary = summarize(self.results.values())
+        stats = statistics(self.results.values(), resamples=s.resamples)
         decision = decide(summary, s.fail_under, s.fail_under_domain, pytest_status)
         run = RunResult(
             package_version=__version__,
@@ -99,12 +102,19 @@ class XpertSession:
             note=REPLAY_NOTE if s.replay else None,
             tasks=sorted(self.results.values(), key=lambda r: r.task_id),
             summary=summary,
+            statistics=stats,
             gates=decision.gates,
             verdict=decision.lines,
             exit_status=decision.exit_status,
         )
         folder = s.report_dir / f"{self.started:%Y%m%d-%H%M%S}-{_slug(s.model)}"
-        return Finished(run, write_results(run, folder / "results.json"))
+        path = write_results(run, folder / "results.json")
+        report = None
+        if s.report:
+            from xpert_pytest.report import render_run
+
+            report = render_run(run, folder)
+        return Finished(run, path, report)
 
     def close(self) -> None:
         if self._engine is not None:

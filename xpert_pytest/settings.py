@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from xpert_pytest.replay import ANCHOR_MODEL, EXPERT_JUDGE
 from xpert_pytest.taxonomy import DOMAINS
+from xpert_pytest.uncertainty import DEFAULT_RESAMPLES
 
 DEFAULT_PASS_SCORE = 0.5
 DEFAULT_CONCURRENCY = 16
@@ -41,6 +42,8 @@ class Settings(BaseModel):
     concurrency: int = Field(DEFAULT_CONCURRENCY, ge=1)
     cache: Path | None = None
     allow_self_judge: bool = False
+    resamples: int = Field(DEFAULT_RESAMPLES, ge=100)
+    report: bool = True
 
     @property
     def replay(self) -> bool:
@@ -113,6 +116,8 @@ def build_settings(get: Callable[[str], Any], rootdir: Path) -> Settings:
         "concurrency": get("concurrency"),
         "cache": cache,
         "allow_self_judge": bool(get("allow_self_judge")),
+        "resamples": get("bootstrap"),
+        "report": not get("no_report"),
     }
     try:
         return Settings.model_validate({k: v for k, v in values.items() if v is not None})

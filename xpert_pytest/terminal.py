@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xpert_pytest.results import Aggregate, RunResult, TaskResult
+from xpert_pytest.results import Aggregate, Interval, RunResult, TaskResult
 from xpert_pytest.schema import Task
 from xpert_pytest.scoring import missed
 from xpert_pytest.taxonomy import DOMAINS, domain_title
@@ -12,26 +12,37 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1%}"
 
 
-def _row(name: str, group: Aggregate) -> str:
-    return f"{name:<34} {group.tasks:>6} {_pct(group.mean):>8} {group.passed:>7} {group.errors:>7}"
+def _ci(interval: Interval | None) -> str:
+    return "" if interval is None else f"[{interval.low:.1%}, {interval.high:.1%}]"
 
 
-def summary_lines(run: RunResult, results_path: str | None) -> list[str]:
+def _row(name: str, group: Aggregate, interval: Interval | None) -> str:
+    return f"{name:<34} {group.tasks:>6} {_pct(group.mean):>8} {_ci(interval):>16} {group.passed:>7} {group.errors:>7}"
+
+
+def summary_lines(run: RunResult, results_path: str | None, report_path: str | None = None) -> list[str]:
     summary = run.summary
     lines = [
         f"model {run.settings.model}  judge {run.settings.judge}  dataset {run.dataset_name} ({run.dataset_fingerprint})",
     ]
     if run.note:
         lines.append(run.note)
-    lines.append(f"{'domain':<34} {'tasks':>6} {'mean':>8} {'passed':>7} {'errors':>7}")
+    stats = run.statistics
+    lines.append(f"{'domain':<34} {'tasks':>6} {'mean':>8} {'95% CI':>16} {'passed':>7} {'errors':>7}")
     for domain in DOMAINS:
         if domain in summary.by_domain:
-            lines.append(_row(domain_title(domain), summary.by_domain[domain]))
-    lines.append(_row("overall", summary.overall))
+            interval = stats.by_domain.get(domain) if stats else None
+            lines.append(_row(domain_title(domain), summary.by_domain[domain], interval))
+    overall = stats.overall if stats else None
+    lines.append(_row("overall", summary.overall, overall))
     lines.append(
-        f"overall score {_pct(summary.overall.mean)} over {summary.overall.scored} scored task(s); "
+        f"overall score {_pct(summary.overall.mean)} {_ci(overall)} over {summary.overall.scored} scored task(s); "
         f"pass score {run.settings.pass_score:.0%}; {summary.overall.errors} error(s)"
     )
+    if stats and stats.by_skill_group:
+        lines.append(
+            "skills: " + "; ".join(f"{group} {i.value:.1%} {_ci(i)}" for group, i in stats.by_skill_group.items())
+        )
     usage = f"tokens: model {summary.model_tokens:,}, judge {summary.judge_tokens:,}"
     if summary.model_cost_usd is not None or summary.judge_cost_usd is not None:
         usage += f"; cost: model {_money(summary.model_cost_usd)}, judge {_money(summary.judge_cost_usd)}"
@@ -40,6 +51,8 @@ def summary_lines(run: RunResult, results_path: str | None) -> list[str]:
     lines += run.verdict
     if results_path:
         lines.append(f"results written to {results_path}")
+    if report_path:
+        lines.append(f"report written to {report_path}")
     return lines
 
 

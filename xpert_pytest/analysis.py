@@ -1,0 +1,56 @@
+"""Scores with confidence intervals, by domain, category, checkpoint dimension and skill group.
+
+A dimension's score pools its checkpoints over tasks: the met positive weight of the
+dimension's checkpoints divided by their total positive weight, with tasks resampled whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from xpert_pytest.results import Interval, Statistics, TaskResult
+from xpert_pytest.taxonomy import DIMENSIONS, SKILL_GROUPS
+from xpert_pytest.uncertainty import DEFAULT_RESAMPLES, DEFAULT_SEED, Estimate, mean_ci, ratio_ci
+
+
+def _interval(estimate: Estimate | None) -> Interval | None:
+    return None if estimate is None else Interval(**estimate.as_dict())
+
+
+def _by(tasks: list[TaskResult], key: Callable[[TaskResult], str], resamples: int, seed: int) -> dict[str, Interval]:
+    groups: dict[str, list[float]] = {}
+    for task in tasks:
+        groups.setdefault(key(task), []).append(task.score or 0.0)
+    out = {}
+    for name, scores in sorted(groups.items()):
+        interval = _interval(mean_ci(scores, resamples, seed))
+        if interval is not None:
+            out[name] = interval
+    return out
+
+
+def weight_share(tasks: Iterable[TaskResult], dimensions: Iterable[str], resamples: int, seed: int) -> Interval | None:
+    wanted = set(dimensions)
+    met, total = [], []
+    for task in tasks:
+        checkpoints = [v for v in task.verdicts if v.dimension in wanted and v.weight > 0]
+        if checkpoints:
+            met.append(float(sum(v.weight for v in checkpoints if v.met)))
+            total.append(float(sum(v.weight for v in checkpoints)))
+    return _interval(ratio_ci(met, total, resamples, seed))
+
+
+def statistics(results: Iterable[TaskResult], resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED) -> Statistics:
+    scored = sorted((r for r in results if r.status == "scored" and r.score is not None), key=lambda r: r.task_id)
+    by_dimension = {d: i for d in DIMENSIONS if (i := weight_share(scored, [d], resamples, seed)) is not None}
+    by_group = {g: i for g, dims in SKILL_GROUPS.items() if (i := weight_share(scored, dims, resamples, seed)) is not None}
+    return Statistics(
+        resamples=resamples,
+        seed=seed,
+        overall=_interval(mean_ci([r.score or 0.0 for r in scored], resamples, seed)),
+        by_domain=_by(scored, lambda r: r.domain, resamples, seed),
+        by_category=_by(scored, lambda r: f"{r.domain}/{r.category}", resamples, seed),
+        by_dimension=by_dimension,
+        by_skill_group=by_group,
+        skill_groups={g: list(dims) for g, dims in SKILL_GROUPS.items()},
+    )

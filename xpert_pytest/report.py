@@ -1,0 +1,205 @@
+"""Self-contained HTML reports rendered from results JSON: one run, or a comparison of runs.
+
+Nothing here calls a model, and the pages request nothing from any host: CSS, SVG charts and
+a small script are inline. Everything that came from a model, a judge or a task is escaped by
+Jinja's autoescape, or travels as JSON data that the page's script inserts with textContent.
+Per-task details are gzip-compressed JSON decoded in the browser on first use, which keeps a
+full 1,346-task run well under 15 MB.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import itertools
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from xpert_pytest.analysis import statistics, weight_share
+from xpert_pytest.results import Interval, RunResult, TaskResult
+from xpert_pytest.settings import same_model
+from xpert_pytest.taxonomy import DIMENSIONS, DOMAINS, SKILL_GROUPS, category_title, domain_title
+from xpert_pytest.uncertainty import paired_diff_ci
+
+REPORT_FILE = "index.html"
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Any:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("xpert_pytest", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["pct"] = lambda v, digits=1: "–" if v is None else f"{v * 100:.{digits}f}%"
+    env.filters["money"] = lambda v: "unknown" if v is None else f"${v:,.4f}"
+    env.filters["heat"] = heat_colour
+    return env
+
+
+def heat_colour(value: float | None) -> str:
+    """Red (0) through amber to green (1); grey when there is no value."""
+    if value is None:
+        return "#e5e7eb"
+    hue = max(0.0, min(1.0, value)) * 120
+    return f"hsl({hue:.0f}, 65%, 82%)"
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    low: float
+    high: float
+    n: int
+
+
+def _bars(intervals: dict[str, Interval], label: Any = str) -> list[Bar]:
+    return [Bar(label(k), i.value, i.low, i.high, i.n) for k, i in intervals.items()]
+
+
+def _domain_label(key: str) -> str:
+    return domain_title(key) if key in DOMAINS else key
+
+
+def _category_label(key: str) -> str:
+    domain, _, category = key.partition("/")
+    try:
+        return f"{domain_title(domain)} · {category_title(domain, category)}"
+    except KeyError:
+        return key
+
+
+def _category_short(key: str) -> str:
+    domain, _, category = key.partition("/")
+    try:
+        return category_title(domain, category)
+    except KeyError:
+        return key
+
+
+def _pack(tasks: list[TaskResult]) -> str:
+    """Per-task details as base64(gzip(JSON)), decoded by the page only when someone looks."""
+    details = {
+        t.task_id: {
+            "prompt": t.prompt,
+            "response": t.response or "",
+            "error": t.error or "",
+            "checkpoints": [
+                [v.checkpoint_id, v.text, v.weight, v.importance, v.dimension, v.met, v.rationale] for v in t.verdicts
+            ],
+        }
+        for t in tasks
+    }
+    raw = json.dumps(details, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii")
+
+
+def _task_rows(run: RunResult) -> list[dict[str, Any]]:
+    rows = []
+    for t in run.tasks:
+        cost = [c.cost_usd for c in t.calls if not c.cached]
+        missed_essential = sum(1 for v in t.verdicts if v.importance == "essential" and not v.met and v.weight > 0)
+        rows.append(
+            {
+                "id": t.task_id,
+                "title": t.title,
+                "domain": t.domain,
+                "category": t.category,
+                "category_title": _category_label(f"{t.domain}/{t.category}"),
+                "language": t.language,
+                "score": t.score,
+                "verdict": "error" if t.status == "error" else ("pass" if t.passed else "fail"),
+                "missed_essential": missed_essential,
+                "cost": None if any(c is None for c in cost) else sum(c for c in cost if c is not None),
+                "latency": sum(c.latency_s for c in t.calls),
+                "tokens": t.tokens("model") + t.tokens("judge"),
+            }
+        )
+    return rows
+
+
+def self_preference_warning(model: str, judge: str) -> str | None:
+    """Same provider family for candidate and judge is a known source of judge leniency."""
+    family = lambda name: name.split("/", 1)[0].lower() if "/" in name else name.lower()  # noqa: E731
+    if model.startswith("xpert/") or judge.startswith("xpert/"):
+        return None
+    if same_model(model, judge) or family(model) == family(judge):
+        return (
+            f"The judge {judge} and the model under test {model} come from the same provider family; "
+            "LLM judges can favour answers from their own family. Confirm with a judge from another family."
+        )
+    return None
+
+
+def run_context(run: RunResult) -> dict[str, Any]:
+    stats = run.statistics or statistics(run.tasks, resamples=2000)
+    wall = (run.finished - run.started).total_seconds()
+    scored = run.summary.overall.scored
+    return {
+        "run": run,
+        "stats": stats,
+        "wall": wall,
+        "pass_rate": run.summary.overall.passed / scored if scored else None,
+        "domain_bars": _bars(stats.by_domain, _domain_label),
+        "category_bars": _bars(stats.by_category, _category_short),
+        "category_rows": _bars(stats.by_category, _category_label),
+        "dimension_bars": _bars(stats.by_dimension),
+        "group_bars": _bars(stats.by_skill_group),
+        "skill_groups": SKILL_GROUPS,
+        "summary_domains": run.summary.by_domain,
+        "summary_categories": run.summary.by_category,
+        "domain_label": _domain_label,
+        "category_label": _category_label,
+        "rows": _task_rows(run),
+        "errors": [t for t in run.tasks if t.status == "error"],
+        "packed": _pack(run.tasks),
+        "warning": self_preference_warning(run.settings.model, run.settings.judge),
+        "domains": [d for d in DOMAINS if d in run.summary.by_domain],
+    }
+
+
+def render_run(run: RunResult, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / REPORT_FILE
+    path.write_text(_environment().get_template("report_run.html.j2").render(**run_context(run)), encoding="utf-8")
+    return path
+
+
+def run_label(run: RunResult) -> str:
+    return f"{run.settings.model} · judged by {run.settings.judge} · {run.started:%Y-%m-%d %H:%M}"
+
+
+def comparison_context(runs: list[RunResult]) -> dict[str, Any]:
+    entries = []
+    for run in runs:
+        stats = run.statistics or statistics(run.tasks)
+        scored = [t for t in run.tasks if t.status == "scored"]
+        dims = {d: weight_share(scored, [d], stats.resamples, stats.seed) for d in DIMENSIONS}
+        entries.append({"run": run, "label": run_label(run), "stats": stats, "dims": dims})
+    entries.sort(key=lambda e: -(e["stats"].overall.value if e["stats"].overall else -1))
+    pairs = []
+    for a, b in itertools.combinations(entries, 2):
+        scores_a = {t.task_id: t.score for t in a["run"].tasks if t.status == "scored" and t.score is not None}
+        scores_b = {t.task_id: t.score for t in b["run"].tasks if t.status == "scored" and t.score is not None}
+        shared = sorted(scores_a.keys() & scores_b.keys())
+        diff = paired_diff_ci([scores_a[k] for k in shared], [scores_b[k] for k in shared])
+        pairs.append({"a": a["label"], "b": b["label"], "n": len(shared), "diff": diff})
+    domains = [d for d in DOMAINS if any(d in e["stats"].by_domain for e in entries)]
+    dimensions = [d for d in DIMENSIONS if any(e["dims"].get(d) for e in entries)]
+    return {"entries": entries, "pairs": pairs, "domains": domains, "dimensions": dimensions, "domain_label": _domain_label}
+
+
+def render_comparison(runs: list[RunResult], folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / REPORT_FILE
+    context = comparison_context(runs)
+    path.write_text(_environment().get_template("report_compare.html.j2").render(**context), encoding="utf-8")
+    return path

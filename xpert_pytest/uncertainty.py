@@ -1,0 +1,78 @@
+"""Bootstrap confidence intervals over tasks, with a fixed seed so every report is reproducible.
+
+Tasks are the unit of resampling: a benchmark is a sample of tasks, and checkpoints of one
+task are not independent. Ratio statistics (a dimension's met weight over its total weight)
+resample whole tasks and recompute the ratio.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+DEFAULT_RESAMPLES = 2000
+DEFAULT_SEED = 20260402
+LEVEL = 0.95
+
+
+@dataclass(frozen=True)
+class Estimate:
+    value: float
+    low: float
+    high: float
+    n: int
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"value": self.value, "low": self.low, "high": self.high, "n": self.n}
+
+
+def _interval(samples: object) -> tuple[float, float]:
+    import numpy as np
+
+    tail = (1 - LEVEL) / 2 * 100
+    low, high = np.percentile(samples, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+def mean_ci(values: Sequence[float], resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED) -> Estimate | None:
+    if not values:
+        return None
+    import numpy as np
+
+    data = np.asarray(values, dtype=float)
+    if len(data) == 1:
+        return Estimate(float(data[0]), float(data[0]), float(data[0]), 1)
+    rng = np.random.default_rng(seed)
+    means = data[rng.integers(0, len(data), size=(resamples, len(data)))].mean(axis=1)
+    low, high = _interval(means)
+    return Estimate(float(data.mean()), low, high, len(data))
+
+
+def ratio_ci(
+    numerators: Sequence[float], denominators: Sequence[float], resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED
+) -> Estimate | None:
+    """Σ numerators / Σ denominators, resampling the (numerator, denominator) pairs together."""
+    if not denominators or sum(denominators) <= 0:
+        return None
+    import numpy as np
+
+    num = np.asarray(numerators, dtype=float)
+    den = np.asarray(denominators, dtype=float)
+    value = float(num.sum() / den.sum())
+    if len(num) == 1:
+        return Estimate(value, value, value, 1)
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, len(num), size=(resamples, len(num)))
+    totals = den[picks].sum(axis=1)
+    ratios = np.divide(num[picks].sum(axis=1), totals, out=np.full(resamples, value), where=totals > 0)
+    low, high = _interval(ratios)
+    return Estimate(value, low, high, len(num))
+
+
+def paired_diff_ci(
+    a: Sequence[float], b: Sequence[float], resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED
+) -> Estimate | None:
+    """Mean of a − b over the same tasks, resampling tasks (pairs) together."""
+    if len(a) != len(b):
+        raise ValueError("paired samples must have the same length")
+    return mean_ci([x - y for x, y in zip(a, b)], resamples, seed)
