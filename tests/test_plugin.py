@@ -192,7 +192,7 @@ def test_malformed_dataset_stops_before_any_call(pytester: pytest.Pytester, loop
     result = pytester.runpytest_subprocess(*model_args(loopback))
     assert result.ret == 4
     err = result.stderr.str()
-    assert "does not load:" in err
+    assert "XpertBench input does not load (" in err
     assert "benchmark/data/healthcare.jsonl:1: [hc-t-0001] field title: Field required" in err
     assert "benchmark/data/law.jsonl:1: [law-t-0001] field rubric.c04.weight: 12 must be in 1..10" in err
     assert "exemplars" not in err  # anchors of broken tasks are not reported twice

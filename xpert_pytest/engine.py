@@ -15,7 +15,9 @@ import time
 from collections.abc import Iterable
 from typing import Protocol
 
+from xpert_pytest.budget import BudgetExceeded
 from xpert_pytest.cache import Completion
+from xpert_pytest.concurrency import AdaptiveLimiter
 from xpert_pytest.gateway import ModelClient, ProviderError
 from xpert_pytest.judge import Judge, JudgeError
 from xpert_pytest.prompts import answer_messages, task_text
@@ -64,6 +66,8 @@ async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: f
 
     try:
         answer = await candidate.answer(task)
+    except BudgetExceeded as exc:
+        return failed(f"not run: {exc}", budget_stopped=True)
     except Exception as exc:  # provider failures and bugs alike must end as a located error
         return failed(str(exc) if isinstance(exc, ProviderError) else f"{type(exc).__name__}: {exc}")
     calls = [_record("model", candidate.name, answer)]
@@ -74,6 +78,8 @@ async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: f
     except JudgeError as exc:
         calls += [_record("judge", judge.name, c) for c in exc.calls]
         return failed(str(exc), calls=calls, response=answer.content, judge_raw=exc.raw)
+    except BudgetExceeded as exc:
+        return failed(f"not graded: {exc}", calls=calls, response=answer.content, budget_stopped=True)
     except Exception as exc:
         message = str(exc) if isinstance(exc, ProviderError) else f"{type(exc).__name__}: {exc}"
         return failed(f"judge: {message}", calls=calls, response=answer.content)
@@ -101,15 +107,14 @@ async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: f
 
 
 class Engine:
-    def __init__(self, candidate: Candidate, judge: Judge, pass_score: float, concurrency: int) -> None:
+    def __init__(self, candidate: Candidate, judge: Judge, pass_score: float, limiter: AdaptiveLimiter) -> None:
         self.candidate = candidate
         self.judge = judge
         self.pass_score = pass_score
-        self.concurrency = concurrency
+        self.limiter = limiter
         self._futures: dict[str, concurrent.futures.Future[TaskResult]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._semaphore: asyncio.Semaphore | None = None
 
     def _start(self) -> asyncio.AbstractEventLoop:
         if self._loop is None:
@@ -120,9 +125,7 @@ class Engine:
         return self._loop
 
     async def _run(self, task: Task) -> TaskResult:
-        if self._semaphore is None:
-            self._semaphore = asyncio.Semaphore(self.concurrency)
-        async with self._semaphore:
+        async with self.limiter:
             return await run_task(task, self.candidate, self.judge, self.pass_score)
 
     def submit(self, tasks: Iterable[Task]) -> None:

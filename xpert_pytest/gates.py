@@ -6,6 +6,7 @@ Exit statuses (documented in the README):
   1  pytest's "tests failed": a task could not be scored (provider or judge error), or,
      without gates, a task scored under the pass score
   6  a score gate failed (--xpert-fail-under / --xpert-fail-under-domain)
+  7  the run is incomplete: the cost budget (--xpert-max-cost) stopped it before every task was graded
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from xpert_pytest.results import Aggregate, GateOutcome, Summary
 
 GATE_FAILED = 6
+INCOMPLETE = 7
 
 
 @dataclass(frozen=True)
@@ -50,10 +52,18 @@ def evaluate_gates(summary: Summary, fail_under: float | None, fail_under_domain
     return gates
 
 
-def decide(summary: Summary, fail_under: float | None, fail_under_domain: dict[str, float], pytest_status: int) -> Decision:
+def decide(
+    summary: Summary,
+    fail_under: float | None,
+    fail_under_domain: dict[str, float],
+    pytest_status: int,
+    incomplete: str | None = None,
+) -> Decision:
     """With gates set, the gates decide; task-level failures under the pass score are reported only."""
     gates = evaluate_gates(summary, fail_under, fail_under_domain)
     lines = [g.message for g in gates]
+    if incomplete:
+        return Decision(INCOMPLETE, gates, lines + [f"RUN INCOMPLETE: {incomplete}; the gates were not applied"])
     if pytest_status not in (0, 1):
         note = ["the run did not complete: the gates were not applied"] if gates else []
         return Decision(pytest_status, gates, lines + note)

@@ -8,18 +8,59 @@ OpenAI-compatible client through `max_retries`; what still fails is a `ProviderE
 
 from __future__ import annotations
 
+import asyncio
 import os
+import random
 import time
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
+from xpert_pytest.budget import Budget
 from xpert_pytest.cache import CallCache, Completion, call_key
 
-DEFAULT_PARAMS: dict[str, Any] = {"temperature": 0, "max_retries": 4, "timeout": 600}
+DEFAULT_PARAMS: dict[str, Any] = {"temperature": 0, "timeout": 600}
+DEFAULT_RETRIES = 4
+RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 30.0
+RETRY_AFTER_CAP = 120.0
 
 
 class ProviderError(Exception):
     """A provider call that failed after its retries; the message names model and cause."""
+
+
+class Throttle(Protocol):
+    def on_rate_limited(self) -> None: ...
+
+    def on_success(self) -> None: ...
+
+
+def _status(exc: BaseException) -> int | None:
+    status = getattr(exc, "status_code", None)
+    return status if isinstance(status, int) else None
+
+
+def retry_after(exc: BaseException) -> float | None:
+    """Seconds the provider asked us to wait, from the Retry-After header of its error response."""
+    headers = getattr(exc, "litellm_response_headers", None) or getattr(getattr(exc, "response", None), "headers", None)
+    if not headers:
+        return None
+    value = headers.get("retry-after") or headers.get("Retry-After")
+    try:
+        return min(RETRY_AFTER_CAP, max(0.0, float(value))) if value is not None else None
+    except ValueError:
+        return None
+
+
+def retryable(exc: BaseException) -> bool:
+    """Rate limits, server errors, timeouts and dropped connections; not bad requests or auth."""
+    status = _status(exc)
+    return status is None or status in RETRYABLE_STATUS or status >= 500
+
+
+def backoff(attempt: int) -> float:
+    return min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt) * (0.5 + random.random() / 2)
 
 
 def import_litellm() -> Any:
@@ -40,7 +81,11 @@ def supports_structured_output(model: str) -> bool:
         return False
 
 
-def _cost(litellm: Any, response: Any) -> float | None:
+def _cost(litellm: Any, response: Any, price: tuple[float, float] | None) -> float | None:
+    """A configured price (USD per million input/output tokens) wins; else litellm's cost data."""
+    usage = getattr(response, "usage", None)
+    if price is not None and usage is not None:
+        return (price[0] * (usage.prompt_tokens or 0) + price[1] * (usage.completion_tokens or 0)) / 1_000_000
     hidden = getattr(response, "_hidden_params", None) or {}
     cost = hidden.get("response_cost")
     if cost is not None:
@@ -52,12 +97,29 @@ def _cost(litellm: Any, response: Any) -> float | None:
 
 
 class ModelClient:
-    """One model with its provider settings; `complete` checks the cache before calling."""
+    """One model with its provider settings; `complete` checks the cache before calling.
 
-    def __init__(self, model: str, params: dict[str, Any], cache: CallCache | None) -> None:
+    `max_retries` in the provider settings is our retry budget: litellm itself is called with
+    no retries, so that every rate limit reaches the throttle and Retry-After is honoured here.
+    """
+
+    def __init__(
+        self,
+        model: str,
+        params: dict[str, Any],
+        cache: CallCache | None,
+        throttle: Throttle | None = None,
+        budget: Budget | None = None,
+        price: tuple[float, float] | None = None,
+    ) -> None:
         self.model = model
-        self.params = {**DEFAULT_PARAMS, **params}
+        params = {**DEFAULT_PARAMS, **params}
+        self.retries = int(params.pop("max_retries", DEFAULT_RETRIES))
+        self.params = params
         self.cache = cache
+        self.throttle = throttle
+        self.budget = budget
+        self.price = price
 
     async def complete(self, messages: list[dict[str, Any]], schema: dict[str, Any] | None = None) -> Completion:
         """`schema` asks for structured output where the provider supports it.
@@ -69,14 +131,13 @@ class ModelClient:
         key = call_key(self.model, params, messages)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             return hit
+        if self.budget is not None:
+            self.budget.check()
         litellm = import_litellm()
         if schema is not None and "response_format" not in params and supports_structured_output(self.model):
             params["response_format"] = schema
         started = time.perf_counter()
-        try:
-            response = await litellm.acompletion(model=self.model, messages=messages, **params)
-        except Exception as exc:  # litellm maps every provider failure to its own exception types
-            raise ProviderError(f"{self.model}: {type(exc).__name__}: {exc}") from exc
+        response = await self._call(litellm, messages, params)
         latency = time.perf_counter() - started
         content = response.choices[0].message.content or ""
         usage = getattr(response, "usage", None)
@@ -84,9 +145,30 @@ class ModelClient:
             content=content,
             prompt_tokens=getattr(usage, "prompt_tokens", None),
             completion_tokens=getattr(usage, "completion_tokens", None),
-            cost_usd=_cost(litellm, response),
+            cost_usd=_cost(litellm, response, self.price),
             latency_s=latency,
         )
+        if self.budget is not None:
+            self.budget.record(completion.cost_usd)
         if self.cache is not None and content.strip():
             self.cache.put(key, self.model, completion)
         return completion
+
+    async def _call(self, litellm: Any, messages: list[dict[str, Any]], params: dict[str, Any]) -> Any:
+        attempt = 0
+        while True:
+            try:
+                response = await litellm.acompletion(model=self.model, messages=messages, max_retries=0, **params)
+            except Exception as exc:  # litellm maps every provider failure to its own exception types
+                if _status(exc) == 429 and self.throttle is not None:
+                    self.throttle.on_rate_limited()
+                if attempt == self.retries or not retryable(exc):
+                    tried = f" after {attempt + 1} attempts" if attempt else ""
+                    raise ProviderError(f"{self.model}: {type(exc).__name__}{tried}: {exc}") from exc
+                wait = retry_after(exc)
+                await asyncio.sleep(backoff(attempt) if wait is None else wait)
+                attempt += 1
+                continue
+            if self.throttle is not None:
+                self.throttle.on_success()
+            return response

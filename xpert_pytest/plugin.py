@@ -7,6 +7,7 @@ Without it, nothing here changes a test run beyond registering options and domai
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +46,9 @@ OPTIONS = (
     Option("allow-self-judge", "allow the judge to be the model under test", "flag", "bool"),
     Option("bootstrap", "bootstrap resamples for the 95% confidence intervals (default 2000)"),
     Option("no-report", "do not write the HTML report", "flag", "bool"),
+    Option("max-cost", "stop starting calls once the run would spend more than this many USD; the run ends incomplete"),
+    Option("price", "price for a model litellm does not know: MODEL=INPUT,OUTPUT in USD per million tokens (repeatable)", "append", "linelist"),
+    Option("responses", "JSON Lines of {task_id, response} answers to grade instead of calling --xpert-model (a label then)"),
 )
 
 SESSION_KEY = pytest.StashKey["XpertSession"]()
@@ -86,6 +90,8 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"XpertBench: {exc}") from exc
     if not settings.report_dir.is_absolute():
         settings.report_dir = config.rootpath / settings.report_dir
+    workerinput = getattr(config, "workerinput", None)
+    settings.run_id = workerinput["xpert_run_id"] if workerinput else uuid.uuid4().hex
     xpert = XpertSession(settings)
     config.stash[SESSION_KEY] = xpert
     config.pluginmanager.register(XpertHooks(config, xpert), "xpert-session")
@@ -111,10 +117,10 @@ class XpertHooks:
         from xpert_pytest.dataset import DataError
 
         try:
-            self.xpert.bench  # noqa: B018 - load and validate before any worker starts
+            self.xpert.prepare()
         except DataError as exc:
             problems = "\n".join(exc.problems)
-            raise pytest.UsageError(f"XpertBench dataset {self.xpert.settings.dataset} does not load:\n{problems}") from exc
+            raise pytest.UsageError(f"XpertBench input does not load ({self.xpert.settings.dataset}):\n{problems}") from exc
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection(self, session: pytest.Session) -> bool | None:
@@ -153,12 +159,15 @@ class XpertHooks:
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        data = getattr(report, "xpert_result", None)
-        if data is None or _is_worker(self.config):
+        if _is_worker(self.config):
             return
         from xpert_pytest.results import TaskResult
 
-        self.xpert.record(TaskResult.model_validate(data))
+        data = getattr(report, "xpert_result", None)
+        if data is not None:
+            self.xpert.record(TaskResult.model_validate(data))
+        elif report.failed:
+            self.xpert.record_crash(report.nodeid.rpartition("/")[2], str(report.longrepr))
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if _is_worker(self.config) or self.config.option.collectonly or not self.xpert.loaded:
@@ -191,3 +200,4 @@ class XpertHooks:
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
         node.workerinput["xpert_partition"] = self.config.getvalue("dist") == "load"
+        node.workerinput["xpert_run_id"] = self.xpert.settings.run_id

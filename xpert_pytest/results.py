@@ -55,6 +55,7 @@ class TaskResult(Result):
     error: str | None = None
     judge_raw: list[str] = Field(default_factory=list)
     latency_s: float = 0.0
+    budget_stopped: bool = False
 
     def tokens(self, role: str) -> int:
         return sum((c.prompt_tokens or 0) + (c.completion_tokens or 0) for c in self.calls if c.role == role)
@@ -126,6 +127,8 @@ class RunSettings(Result):
     replay: bool
     shots: int
     concurrency: int
+    max_cost_usd: float | None = None
+    responses: str | None = None
 
 
 class RunResult(Result):
@@ -137,6 +140,7 @@ class RunResult(Result):
     dataset_name: str
     dataset_fingerprint: str
     note: str | None = None
+    incomplete: str | None = None
     tasks: list[TaskResult]
     summary: Summary
     statistics: Statistics | None = None

@@ -15,13 +15,16 @@ from pathlib import Path
 from xpert_pytest import __version__
 from xpert_pytest.aggregate import summarize
 from xpert_pytest.analysis import statistics
+from xpert_pytest.budget import Budget
 from xpert_pytest.cache import CallCache
+from xpert_pytest.concurrency import AdaptiveLimiter
 from xpert_pytest.dataset import Benchmark, load_benchmark
 from xpert_pytest.engine import Candidate, Engine, ModelCandidate
 from xpert_pytest.gateway import ModelClient
 from xpert_pytest.gates import decide
 from xpert_pytest.judge import Judge, ShotJudge
 from xpert_pytest.replay import ANCHOR_MODEL, EXPERT_JUDGE, REPLAY_NOTE, AnchorModel, ExpertReplayJudge
+from xpert_pytest.recorded import RecordedAnswer, RecordedModel, load_answers
 from xpert_pytest.results import RunResult, RunSettings, TaskResult, write_results
 from xpert_pytest.schema import Task
 from xpert_pytest.settings import Settings
@@ -46,10 +49,19 @@ class XpertSession:
         self._bench: Benchmark | None = None
         self._engine: Engine | None = None
         self._cache: CallCache | None = None
+        self._budget: Budget | None = None
+        self._answers: dict[str, RecordedAnswer] | None = None
+        self.limiter = AdaptiveLimiter(settings.concurrency)
 
     @property
     def loaded(self) -> bool:
         return self._bench is not None
+
+    def prepare(self) -> None:
+        """Read and validate every input file now, so that bad input stops the run before any call."""
+        bench = self.bench
+        if self.settings.responses is not None and self._answers is None:
+            self._answers = load_answers(self.settings.responses, {t.id for t in bench.tasks})
 
     @property
     def bench(self) -> Benchmark:
@@ -58,23 +70,33 @@ class XpertSession:
         return self._bench
 
     def _client(self, model: str, params: dict[str, object]) -> ModelClient:
-        if self._cache is None and self.settings.cache is not None:
-            self._cache = CallCache(self.settings.cache)
-        return ModelClient(model, dict(params), self._cache)
+        s = self.settings
+        if self._cache is None and s.cache is not None:
+            self._cache = CallCache(s.cache)
+        if self._budget is None and s.max_cost is not None:
+            self._budget = Budget(s.report_dir / ".xpert-budget.sqlite", s.run_id, s.max_cost)
+        return ModelClient(model, dict(params), self._cache, self.limiter, self._budget, s.prices.get(model))
+
+    def _candidate(self) -> Candidate:
+        s = self.settings
+        if s.responses is not None:
+            self.prepare()
+            return RecordedModel(s.model, self._answers or {})
+        if s.model == ANCHOR_MODEL:
+            return AnchorModel(self.bench)
+        return ModelCandidate(self._client(s.model, s.model_args))
 
     @property
     def engine(self) -> Engine:
         if self._engine is None:
             s = self.settings
-            candidate: Candidate = (
-                AnchorModel(self.bench) if s.model == ANCHOR_MODEL else ModelCandidate(self._client(s.model, s.model_args))
-            )
+            candidate = self._candidate()
             judge: Judge = (
                 ExpertReplayJudge(self.bench)
                 if s.judge == EXPERT_JUDGE
                 else ShotJudge(self._client(s.judge, s.judge_args), self.bench, extra_shots=s.shots)
             )
-            self._engine = Engine(candidate, judge, s.pass_score, s.concurrency)
+            self._engine = Engine(candidate, judge, s.pass_score, self.limiter)
         return self._engine
 
     def start(self, tasks: Sequence[Task]) -> None:
@@ -83,11 +105,25 @@ class XpertSession:
     def record(self, result: TaskResult) -> None:
         self.results[result.task_id] = result
 
+    def record_crash(self, task_id: str, message: str) -> None:
+        """A task whose process died before it reported (an xdist worker crash) is an error, not lost."""
+        task = self.bench.by_id().get(task_id)
+        if task is None or task_id in self.results:
+            return
+        self.results[task_id] = TaskResult(
+            task_id=task.id, domain=task.domain, category=task.category, title=task.title, language=task.language,
+            status="error", error=f"the process running this task crashed: {message.strip().splitlines()[-1] if message.strip() else 'no report'}",
+        )
+
     def finish(self, pytest_status: int) -> Finished:
         s = self.settings
         summary = summarize(self.results.values())
         stats = statistics(self.results.values(), resamples=s.resamples)
-        decision = decide(summary, s.fail_under, s.fail_under_domain, pytest_status)
+        stopped = sum(r.budget_stopped for r in self.results.values())
+        incomplete = (
+            f"cost budget ${s.max_cost:,.2f} reached: {stopped} task(s) not run or not graded" if stopped else None
+        )
+        decision = decide(summary, s.fail_under, s.fail_under_domain, pytest_status, incomplete)
         run = RunResult(
             package_version=__version__,
             started=self.started,
@@ -95,8 +131,10 @@ class XpertSession:
             settings=RunSettings(
                 model=s.model, judge=s.judge, dataset=s.dataset, pass_score=s.pass_score,
                 fail_under=s.fail_under, fail_under_domain=s.fail_under_domain, replay=s.replay,
-                shots=s.shots, concurrency=s.concurrency,
+                shots=s.shots, concurrency=s.concurrency, max_cost_usd=s.max_cost,
+                responses=str(s.responses) if s.responses else None,
             ),
+            incomplete=incomplete,
             dataset_name=self.bench.name,
             dataset_fingerprint=self.bench.fingerprint,
             note=REPLAY_NOTE if s.replay else None,
@@ -121,3 +159,5 @@ class XpertSession:
             self._engine.close()
         if self._cache is not None:
             self._cache.close()
+        if self._budget is not None:
+            self._budget.close()

@@ -44,6 +44,10 @@ class Settings(BaseModel):
     allow_self_judge: bool = False
     resamples: int = Field(DEFAULT_RESAMPLES, ge=100)
     report: bool = True
+    max_cost: float | None = Field(None, gt=0)
+    prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    responses: Path | None = None
+    run_id: str = ""
 
     @property
     def replay(self) -> bool:
@@ -93,10 +97,25 @@ def parse_domain_gates(items: list[str]) -> dict[str, float]:
     return gates
 
 
+def parse_prices(items: list[str]) -> dict[str, tuple[float, float]]:
+    """`MODEL=INPUT,OUTPUT` in USD per million tokens, for models litellm has no price for."""
+    prices = {}
+    for item in items:
+        model, sep, pair = item.rpartition("=")
+        parts = pair.split(",")
+        try:
+            if not sep or not model or len(parts) != 2:
+                raise ValueError
+            prices[model] = (float(parts[0]), float(parts[1]))
+        except ValueError:
+            raise SettingsError(f"--xpert-price: expected MODEL=INPUT_USD,OUTPUT_USD per million tokens, got {item!r}") from None
+    return prices
+
+
 def build_settings(get: Callable[[str], Any], rootdir: Path) -> Settings:
     """`get(name)` returns an option's value (command line first, then ini) or None."""
     model = get("model")
-    judge = get("judge") or (EXPERT_JUDGE if model == ANCHOR_MODEL else None)
+    judge = get("judge") or (EXPERT_JUDGE if model == ANCHOR_MODEL and not get("responses") else None)
     if not judge:
         raise SettingsError("--xpert-judge is required (a litellm model string) unless --xpert-model=xpert/anchor")
     dataset = get("dataset") or str(rootdir / "benchmark")
@@ -118,6 +137,9 @@ def build_settings(get: Callable[[str], Any], rootdir: Path) -> Settings:
         "allow_self_judge": bool(get("allow_self_judge")),
         "resamples": get("bootstrap"),
         "report": not get("no_report"),
+        "max_cost": get("max_cost"),
+        "prices": parse_prices(get("price") or []),
+        "responses": get("responses"),
     }
     try:
         return Settings.model_validate({k: v for k, v in values.items() if v is not None})

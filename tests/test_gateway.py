@@ -1,0 +1,111 @@
+"""The real litellm HTTP path against the loopback server: retries, Retry-After, cost, budget."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+
+from xpert_pytest.budget import Budget, BudgetExceeded
+from xpert_pytest.cache import CallCache
+from xpert_pytest.concurrency import AdaptiveLimiter
+from xpert_pytest.gateway import ModelClient, ProviderError
+from xpert_pytest.loopback import Fault, LoopbackServer
+
+MESSAGES = [{"role": "user", "content": "Value the company."}]
+
+
+def _client(server: LoopbackServer, **kwargs: object) -> ModelClient:
+    params = {"api_base": server.api_base, "api_key": "sk-x", "max_retries": kwargs.pop("retries", 3), "timeout": 2}
+    return ModelClient("openai/stub-model", params, **kwargs)  # type: ignore[arg-type]
+
+
+def test_retry_after_is_honoured_and_the_throttle_hears_of_it(loopback: LoopbackServer) -> None:
+    limiter = AdaptiveLimiter(8)
+    loopback.script("stub-model", Fault(status=429, retry_after=1.2))
+    started = time.monotonic()
+    completion = asyncio.run(_client(loopback, cache=None, throttle=limiter).complete(MESSAGES))
+    assert time.monotonic() - started >= 1.2
+    assert completion.content.startswith("Working answer.")
+    assert loopback.stats.requests == 2
+    assert (limiter.rate_limited, limiter.lowest) == (1, 4)
+
+
+def test_server_errors_timeouts_and_dropped_connections_are_retried(loopback: LoopbackServer) -> None:
+    loopback.script("stub-model", Fault(status=500), Fault(hang=3), Fault(drop=True), Fault(status=502))
+    completion = asyncio.run(_client(loopback, cache=None, retries=4).complete(MESSAGES))
+    assert completion.content.startswith("Working answer.")
+    assert loopback.stats.requests == 5
+
+
+def test_what_still_fails_is_a_provider_error_naming_model_and_cause(loopback: LoopbackServer) -> None:
+    loopback.script("stub-model", *[Fault(status=503)] * 3)
+    with pytest.raises(ProviderError, match=r"openai/stub-model: ServiceUnavailableError after 3 attempts: .*scripted 503"):
+        asyncio.run(_client(loopback, cache=None, retries=2).complete(MESSAGES))
+
+
+def test_client_errors_are_not_retried(loopback: LoopbackServer) -> None:
+    loopback.script("stub-model", Fault(status=400))
+    with pytest.raises(ProviderError, match="BadRequestError"):
+        asyncio.run(_client(loopback, cache=None).complete(MESSAGES))
+    assert loopback.stats.requests == 1
+
+
+def test_errors_are_never_cached(loopback: LoopbackServer, tmp_path: Path) -> None:
+    cache = CallCache(tmp_path / "c.sqlite")
+    loopback.script("stub-model", Fault(status=500))
+    with pytest.raises(ProviderError):
+        asyncio.run(_client(loopback, cache=cache, retries=0).complete(MESSAGES))
+    assert len(cache) == 0
+    asyncio.run(_client(loopback, cache=cache, retries=0).complete(MESSAGES))
+    assert len(cache) == 1
+
+
+def test_configured_price_gives_a_cost_and_the_budget_stops_calls(loopback: LoopbackServer, tmp_path: Path) -> None:
+    budget = Budget(tmp_path / "budget.sqlite", "run-1", limit_usd=0.01)
+    client = _client(loopback, cache=None, budget=budget, price=(10.0, 30.0))
+    first = asyncio.run(client.complete(MESSAGES))
+    expected = (10.0 * first.prompt_tokens + 30.0 * first.completion_tokens) / 1_000_000
+    assert first.cost_usd == pytest.approx(expected)
+    spent_calls = 1
+    with pytest.raises(BudgetExceeded, match=r"cost budget \$0.0100 reached"):
+        for _ in range(100):
+            asyncio.run(client.complete([{"role": "user", "content": f"variant {spent_calls}"}]))
+            spent_calls += 1
+    spent, unpriced = budget.spent()
+    assert spent <= 0.01 and unpriced == 0
+    assert loopback.stats.requests == spent_calls
+    other_run = Budget(tmp_path / "budget.sqlite", "run-2", limit_usd=0.01)
+    other_run.check()  # budgets are per run
+
+
+def test_limiter_halves_once_per_burst_and_climbs_back() -> None:
+    async def scenario() -> list[float]:
+        limiter = AdaptiveLimiter(16, cooldown=60)
+        for _ in range(10):
+            limiter.on_rate_limited()
+        after_burst = limiter.limit
+        for _ in range(200):
+            limiter.on_success()
+        return [after_burst, limiter.limit, float(limiter.rate_limited)]
+
+    assert asyncio.run(scenario()) == [8.0, 16.0, 10.0]
+
+
+def test_limiter_caps_calls_in_flight() -> None:
+    async def scenario() -> int:
+        limiter = AdaptiveLimiter(3)
+        peak = 0
+
+        async def work() -> None:
+            nonlocal peak
+            async with limiter:
+                peak = max(peak, limiter.in_use)
+                await asyncio.sleep(0.01)
+
+        await asyncio.gather(*(work() for _ in range(20)))
+        return peak
+
+    assert asyncio.run(scenario()) == 3
