@@ -25,7 +25,7 @@ def bench_dir(pytester: pytest.Pytester) -> Path:
 
 
 def model_args(server: LoopbackServer, *, model: str = "openai/stub-model", judge: str = "openai/stub-judge") -> list[str]:
-    args = [f"--xpert-model={model}", f"--xpert-judge={judge}"]
+    args = [f"--xpert-model={model}", *(f"--xpert-judge={j}" for j in judge.split("+"))]
     for flag in ("--xpert-model-arg", "--xpert-judge-arg"):
         args += [flag, f"api_base={server.api_base}", flag, "api_key=sk-loopback", flag, "max_retries=2"]
     return args

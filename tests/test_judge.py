@@ -81,5 +81,6 @@ def test_judge_calls_are_cached_and_replayed(tmp_path: Path, loopback: LoopbackS
     first = asyncio.run(judge.grade(task, stub_answer()))
     second = asyncio.run(judge.grade(task, stub_answer()))
     assert loopback.stats.requests == 1
-    assert second.calls[0].cached and not first.calls[0].cached
+    assert second.calls[0][1].cached and not first.calls[0][1].cached
+    assert first.calls[0][0] == "openai/stub-judge"
     assert {c: v.met for c, v in first.verdicts.items()} == {c: v.met for c, v in second.verdicts.items()}

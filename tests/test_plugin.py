@@ -225,3 +225,49 @@ def test_results_json_is_valid_run_result(pytester: pytest.Pytester, bench_dir: 
     run = RunResult.model_validate(json.loads(path.read_text(encoding="utf-8")))
     assert run.dataset_fingerprint and run.package_version
     assert run.settings.replay is True
+
+
+def test_baseline_gate_compares_paired_tasks(pytester: pytest.Pytester, bench_dir: Path, loopback: LoopbackServer) -> None:
+    pytester.runpytest_subprocess(*model_args(loopback), "--xpert-report-dir=strong")
+    strong = sorted((pytester.path / "strong").glob("*/results.json"))[-1]
+    worse = pytester.runpytest_subprocess("--xpert-model=xpert/anchor", f"--xpert-baseline={strong}", "--xpert-max-drop=0.05")
+    assert worse.ret == 6
+    worse.stdout.fnmatch_lines(["gate FAILED baseline: change -33.80 pp (95% CI * pp) on 3 shared task(s); allowed drop 5.00 pp: *"])
+    replay = sorted((pytester.path / "reports").glob("*/results.json"))[-1]
+    better = pytester.runpytest_subprocess(*model_args(loopback), f"--xpert-baseline={replay}")
+    assert better.ret == 0
+    better.stdout.fnmatch_lines(["gate met baseline: change +33.80 pp *on 3 shared task(s); allowed drop 2.00 pp"])
+    missing = pytester.runpytest_subprocess("--xpert-model=xpert/anchor", "--xpert-baseline=nope.json")
+    assert missing.ret == 4
+    assert "nope.json: --xpert-baseline is not a readable results file" in missing.stderr.str()
+
+
+def test_epochs_answer_each_task_k_times_and_report_the_spread(
+    pytester: pytest.Pytester, bench_dir: Path, loopback: LoopbackServer
+) -> None:
+    answers = iter(["Points addressed: c01.", "Points addressed: c01, c02.", "Points addressed: c01, c02, c03."])
+    loopback.respond = lambda body: (
+        LoopbackServer.default_response(body) if "judge" in body["model"] else next(answers)
+    )
+    result = pytester.runpytest_subprocess(*model_args(loopback), "-k", "law", "--xpert-epochs=3", "--xpert-concurrency=1")
+    result.assert_outcomes(failed=1)
+    assert loopback.stats.by_model == {"stub-model": 3, "stub-judge": 3}
+    law = results_of(pytester.path)["tasks"][0]
+    assert law["epoch_scores"] == pytest.approx([1 / 15, 2 / 15, 3 / 15])
+    assert law["score"] == pytest.approx(2 / 15)
+    result.stdout.fnmatch_lines(["epochs 3: means 6.7%, 13.3%, 20.0%; SD of epoch means 5.44 pp; mean within-task SD 5.44 pp"])
+    again = pytester.runpytest_subprocess(*model_args(loopback), "-k", "law", "--xpert-epochs=3")
+    again.assert_outcomes(failed=1)
+    assert loopback.stats.requests == 6  # every epoch came from the cache
+
+
+def test_judge_ensemble_votes_and_reports_disagreement(pytester: pytest.Pytester, bench_dir: Path, loopback: LoopbackServer) -> None:
+    # stub-judge grades by the contract; lenient-judge marks everything met; a third stub-judge breaks ties.
+    result = pytester.runpytest_subprocess(*model_args(loopback, judge="openai/stub-judge+openai/lenient-judge"), "-k", "law")
+    result.assert_outcomes(passed=1)
+    # two judges split on c03, c06, ..., c15: ties count as not met, so the score equals stub-judge's.
+    assert scores_of(pytester.path) == pytest.approx({"law-t-0001": 90 / 135})
+    result.stdout.fnmatch_lines(["judge ensemble (2 judges, majority vote, ties not met): judges disagreed on 33.3% of checkpoint verdicts"])
+    law = results_of(pytester.path)["tasks"][0]
+    assert law["judge_disagreements"] == 5
+    assert {c["model"] for c in law["calls"] if c["role"] == "judge"} == {"openai/stub-judge", "openai/lenient-judge"}

@@ -28,7 +28,7 @@ def _replay_run(root: Path) -> tuple[RunResult, Path]:
     anchors = factory.standard_anchors(tasks)
     anchors[1]["response"] = f"My memo. {HOSTILE} End of memo."
     factory.write_dataset(root, tasks, anchors)
-    settings = Settings(model="xpert/anchor", judge="xpert/expert", dataset=str(root / "benchmark"),
+    settings = Settings(model="xpert/anchor", judges=["xpert/expert"], dataset=str(root / "benchmark"),
                         report_dir=root / "reports", cache=None)
     session = XpertSession(settings)
     try:

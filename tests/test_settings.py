@@ -14,7 +14,7 @@ def _build(**options: Any):
 
 def test_defaults() -> None:
     settings = _build(model="xpert/anchor")
-    assert (settings.judge, settings.pass_score, settings.replay) == ("xpert/expert", 0.5, True)
+    assert (settings.judges, settings.pass_score, settings.replay) == (["xpert/expert"], 0.5, True)
     assert settings.dataset == "/repo/benchmark"
     assert settings.cache == Path("/repo/.xpert_cache/calls.sqlite")
     assert _build(model="xpert/anchor", no_cache=True).cache is None
@@ -36,8 +36,8 @@ def test_judge_is_required_for_real_models() -> None:
 def test_self_judging_is_refused_unless_allowed() -> None:
     assert same_model("openai/gpt-5", "azure/GPT-5")
     with pytest.raises(SettingsError, match="must not grade itself"):
-        _build(model="openai/gpt-5", judge="azure/gpt-5")
-    assert _build(model="openai/gpt-5", judge="azure/gpt-5", allow_self_judge=True).allow_self_judge
+        _build(model="openai/gpt-5", judge=["azure/gpt-5"])
+    assert _build(model="openai/gpt-5", judge=["azure/gpt-5"], allow_self_judge=True).allow_self_judge
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,16 @@ def test_ranges() -> None:
     with pytest.raises(SettingsError, match="pass_score"):
         _build(model="xpert/anchor", pass_score="1.5")
     assert _build(model="xpert/anchor", fail_under="0.6", fail_under_domain=["law=0.7"]).fail_under_domain == {"law": 0.7}
+
+
+def test_judge_ensembles_and_self_preference() -> None:
+    from xpert_pytest.settings import family, self_preference
+
+    settings = _build(model="openai/gpt-5", judge=["anthropic/claude-opus-4", "gemini/gemini-2.5-pro", "openai/gpt-4.1"])
+    assert settings.judge == "anthropic/claude-opus-4 + gemini/gemini-2.5-pro + openai/gpt-4.1"
+    assert [family(j) for j in settings.judges] == ["anthropic", "google", "openai"]
+    assert self_preference(settings.model, settings.judges).startswith("judge openai/gpt-4.1 and the model under test")
+    assert self_preference("openai/gpt-5", ["anthropic/claude-opus-4"]) is None
+    assert self_preference("openai/stub-model", ["openai/stub-judge"]) is None  # unknown families: no claim
+    with pytest.raises(SettingsError, match="cannot be part of a judge ensemble"):
+        _build(model="xpert/anchor", judge=["xpert/expert", "openai/gpt-5"])

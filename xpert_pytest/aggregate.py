@@ -34,9 +34,11 @@ def _cost(results: list[TaskResult], role: str) -> float | None:
     return sum(c for c in costs if c is not None)
 
 
-def summarize(results: Iterable[TaskResult]) -> Summary:
+def summarize(results: Iterable[TaskResult], judges: int = 1) -> Summary:
     results = sorted(results, key=lambda r: r.task_id)
     calls = [c for r in results for c in r.calls]
+    scored = [r for r in results if r.status == "scored"]
+    checkpoints = sum(len(r.verdicts) for r in scored)
     return Summary(
         overall=aggregate(results),
         by_domain=_grouped(results, lambda r: r.domain),
@@ -47,4 +49,7 @@ def summarize(results: Iterable[TaskResult]) -> Summary:
         judge_cost_usd=_cost(results, "judge"),
         cached_calls=sum(c.cached for c in calls),
         calls=sum(not c.cached for c in calls),
+        judge_disagreement_rate=(
+            sum(r.judge_disagreements for r in scored) / checkpoints if judges > 1 and checkpoints else None
+        ),
     )

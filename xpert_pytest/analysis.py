@@ -7,8 +7,9 @@ dimension's checkpoints divided by their total positive weight, with tasks resam
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from statistics import fmean, pstdev
 
-from xpert_pytest.results import Interval, Statistics, TaskResult
+from xpert_pytest.results import Epochs, Interval, Statistics, TaskResult
 from xpert_pytest.taxonomy import DIMENSIONS, SKILL_GROUPS
 from xpert_pytest.uncertainty import DEFAULT_RESAMPLES, DEFAULT_SEED, Estimate, mean_ci, ratio_ci
 
@@ -40,6 +41,20 @@ def weight_share(tasks: Iterable[TaskResult], dimensions: Iterable[str], resampl
     return _interval(ratio_ci(met, total, resamples, seed))
 
 
+def epoch_spread(scored: list[TaskResult]) -> Epochs | None:
+    with_epochs = [r.epoch_scores for r in scored if len(r.epoch_scores) > 1]
+    if not with_epochs:
+        return None
+    count = min(len(e) for e in with_epochs)
+    means = [fmean(e[i] for e in with_epochs) for i in range(count)]
+    return Epochs(
+        count=count,
+        means=means,
+        sd_of_means=pstdev(means),
+        mean_within_task_sd=fmean(pstdev(e) for e in with_epochs),
+    )
+
+
 def statistics(results: Iterable[TaskResult], resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED) -> Statistics:
     scored = sorted((r for r in results if r.status == "scored" and r.score is not None), key=lambda r: r.task_id)
     by_dimension = {d: i for d in DIMENSIONS if (i := weight_share(scored, [d], resamples, seed)) is not None}
@@ -53,4 +68,5 @@ def statistics(results: Iterable[TaskResult], resamples: int = DEFAULT_RESAMPLES
         by_dimension=by_dimension,
         by_skill_group=by_group,
         skill_groups={g: list(dims) for g, dims in SKILL_GROUPS.items()},
+        epochs=epoch_spread(scored),
     )

@@ -29,7 +29,7 @@ from xpert_pytest.scoring import task_score
 class Candidate(Protocol):
     name: str
 
-    async def answer(self, task: Task) -> Completion: ...
+    async def answer(self, task: Task, epoch: int = 0) -> Completion: ...
 
 
 class ModelCandidate:
@@ -37,8 +37,8 @@ class ModelCandidate:
         self.client = client
         self.name = client.model
 
-    async def answer(self, task: Task) -> Completion:
-        return await self.client.complete(answer_messages(task))
+    async def answer(self, task: Task, epoch: int = 0) -> Completion:
+        return await self.client.complete(answer_messages(task), sample=epoch)
 
 
 def _record(role: str, model: str, completion: Completion) -> CallRecord:
@@ -53,7 +53,7 @@ def _record(role: str, model: str, completion: Completion) -> CallRecord:
     )
 
 
-async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: float) -> TaskResult:
+async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: float, epoch: int = 0) -> TaskResult:
     """Answer, grade and score one task; every failure becomes an error result that keeps its evidence."""
     started = time.perf_counter()
     base = TaskResult(
@@ -65,7 +65,7 @@ async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: f
         return base.model_copy(update={"error": message, "latency_s": time.perf_counter() - started, **extra})
 
     try:
-        answer = await candidate.answer(task)
+        answer = await candidate.answer(task, epoch)
     except BudgetExceeded as exc:
         return failed(f"not run: {exc}", budget_stopped=True)
     except Exception as exc:  # provider failures and bugs alike must end as a located error
@@ -76,14 +76,14 @@ async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: f
     try:
         grading = await judge.grade(task, answer.content)
     except JudgeError as exc:
-        calls += [_record("judge", judge.name, c) for c in exc.calls]
+        calls += [_record("judge", model, c) for model, c in exc.calls]
         return failed(str(exc), calls=calls, response=answer.content, judge_raw=exc.raw)
     except BudgetExceeded as exc:
         return failed(f"not graded: {exc}", calls=calls, response=answer.content, budget_stopped=True)
     except Exception as exc:
         message = str(exc) if isinstance(exc, ProviderError) else f"{type(exc).__name__}: {exc}"
         return failed(f"judge: {message}", calls=calls, response=answer.content)
-    calls += [_record("judge", judge.name, c) for c in grading.calls]
+    calls += [_record("judge", model, c) for model, c in grading.calls]
     met = {cid: v.met for cid, v in grading.verdicts.items()}
     score = task_score(task, met)
     return base.model_copy(
@@ -101,17 +101,42 @@ async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: f
             ],
             "calls": calls,
             "judge_raw": grading.raw,
+            "judge_disagreements": grading.disagreements,
             "latency_s": time.perf_counter() - started,
         }
     )
 
 
+def combine_epochs(results: list[TaskResult], pass_score: float) -> TaskResult:
+    """The task's score is the mean over epochs; the first epoch's answer and verdicts are kept for
+    reading, and an error in any epoch makes the task an error."""
+    first = results[0]
+    failed = next((r for r in results if r.status == "error"), None)
+    if failed is not None:
+        epoch = results.index(failed)
+        return failed.model_copy(update={"error": f"epoch {epoch}: {failed.error}" if epoch else failed.error})
+    scores = [r.score or 0.0 for r in results]
+    mean = sum(scores) / len(scores)
+    return first.model_copy(
+        update={
+            "score": mean,
+            "passed": mean >= pass_score,
+            "epoch_scores": scores,
+            "calls": [c for r in results for c in r.calls],
+            "latency_s": max(r.latency_s for r in results),
+        }
+    )
+
+
 class Engine:
-    def __init__(self, candidate: Candidate, judge: Judge, pass_score: float, limiter: AdaptiveLimiter) -> None:
+    def __init__(
+        self, candidate: Candidate, judge: Judge, pass_score: float, limiter: AdaptiveLimiter, epochs: int = 1
+    ) -> None:
         self.candidate = candidate
         self.judge = judge
         self.pass_score = pass_score
         self.limiter = limiter
+        self.epochs = epochs
         self._futures: dict[str, concurrent.futures.Future[TaskResult]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -124,9 +149,15 @@ class Engine:
             self._loop = loop
         return self._loop
 
-    async def _run(self, task: Task) -> TaskResult:
+    async def _epoch(self, task: Task, epoch: int) -> TaskResult:
         async with self.limiter:
-            return await run_task(task, self.candidate, self.judge, self.pass_score)
+            return await run_task(task, self.candidate, self.judge, self.pass_score, epoch)
+
+    async def _run(self, task: Task) -> TaskResult:
+        if self.epochs == 1:
+            return await self._epoch(task, 0)
+        results = await asyncio.gather(*(self._epoch(task, e) for e in range(self.epochs)))
+        return combine_epochs(list(results), self.pass_score)
 
     def submit(self, tasks: Iterable[Task]) -> None:
         """Start tasks in the given order; the order is the priority."""

@@ -5,7 +5,8 @@ Exit statuses (documented in the README):
      (without gates: every task also reached the pass score)
   1  pytest's "tests failed": a task could not be scored (provider or judge error), or,
      without gates, a task scored under the pass score
-  6  a score gate failed (--xpert-fail-under / --xpert-fail-under-domain)
+  6  a score gate failed (--xpert-fail-under / --xpert-fail-under-domain), or the score dropped
+     from the baseline by more than --xpert-max-drop with 95 % confidence (--xpert-baseline)
   7  the run is incomplete: the cost budget (--xpert-max-cost) stopped it before every task was graded
 """
 
@@ -13,7 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xpert_pytest.results import Aggregate, GateOutcome, Summary
+from xpert_pytest.results import Aggregate, GateOutcome, Summary, TaskResult
+from xpert_pytest.uncertainty import DEFAULT_RESAMPLES, DEFAULT_SEED, paired_diff_ci
 
 GATE_FAILED = 6
 INCOMPLETE = 7
@@ -52,15 +54,35 @@ def evaluate_gates(summary: Summary, fail_under: float | None, fail_under_domain
     return gates
 
 
-def decide(
-    summary: Summary,
-    fail_under: float | None,
-    fail_under_domain: dict[str, float],
-    pytest_status: int,
-    incomplete: str | None = None,
-) -> Decision:
+def baseline_gate(
+    current: list[TaskResult],
+    baseline: list[TaskResult],
+    max_drop: float,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> GateOutcome:
+    """Fail only when the drop on shared tasks exceeds `max_drop` with 95 % confidence (paired bootstrap)."""
+    now = {t.task_id: t.score for t in current if t.status == "scored" and t.score is not None}
+    before = {t.task_id: t.score for t in baseline if t.status == "scored" and t.score is not None}
+    shared = sorted(now.keys() & before.keys())
+    diff = paired_diff_ci([now[k] for k in shared], [before[k] for k in shared], resamples, seed)
+    if diff is None:
+        return GateOutcome(
+            name="baseline", threshold=-max_drop, actual=None, passed=False,
+            message="GATE FAILED baseline: no task was scored in both this run and the baseline",
+        )
+    passed = diff.high >= -max_drop
+    word = "met" if passed else "FAILED"
+    return GateOutcome(
+        name="baseline", threshold=-max_drop, actual=diff.value, passed=passed,
+        message=f"gate {word} baseline: change {diff.value * 100:+.2f} pp (95% CI {diff.low * 100:+.2f} to "
+        f"{diff.high * 100:+.2f} pp) on {len(shared)} shared task(s); allowed drop {max_drop * 100:.2f} pp"
+        + ("" if passed else ": the drop exceeds it with 95% confidence"),
+    )
+
+
+def decide(summary: Summary, gates: list[GateOutcome], pytest_status: int, incomplete: str | None = None) -> Decision:
     """With gates set, the gates decide; task-level failures under the pass score are reported only."""
-    gates = evaluate_gates(summary, fail_under, fail_under_domain)
     lines = [g.message for g in gates]
     if incomplete:
         return Decision(INCOMPLETE, gates, lines + [f"RUN INCOMPLETE: {incomplete}; the gates were not applied"])

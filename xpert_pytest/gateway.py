@@ -121,14 +121,17 @@ class ModelClient:
         self.budget = budget
         self.price = price
 
-    async def complete(self, messages: list[dict[str, Any]], schema: dict[str, Any] | None = None) -> Completion:
-        """`schema` asks for structured output where the provider supports it.
+    async def complete(
+        self, messages: list[dict[str, Any]], schema: dict[str, Any] | None = None, sample: int = 0
+    ) -> Completion:
+        """`schema` asks for structured output where the provider supports it; `sample` numbers
+        repeated answers to the same messages (epochs), so each has its own cache entry.
 
-        It stays out of the cache key: it enforces the reply format the prompt already demands,
-        and leaving it out lets a warm cache answer without importing litellm to ask.
+        The schema stays out of the cache key: it enforces the reply format the prompt already
+        demands, and leaving it out lets a warm cache answer without importing litellm to ask.
         """
         params = dict(self.params)
-        key = call_key(self.model, params, messages)
+        key = call_key(self.model, {**params, "xpert_sample": sample} if sample else params, messages)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             return hit
         if self.budget is not None:

@@ -8,6 +8,7 @@ evidence kept, never a silent zero.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from functools import lru_cache
@@ -26,8 +27,11 @@ from xpert_pytest.schema import JudgeAnswer, JudgeVerdict, Task, Verdict
 FENCE = re.compile(r"```(?:json|JSON)?\s*\n(.*?)```", re.DOTALL)
 
 
+JudgeCall = tuple[str, Completion]  # (judge model, what it answered)
+
+
 class JudgeError(Exception):
-    def __init__(self, message: str, raw: list[str], calls: list[Completion]) -> None:
+    def __init__(self, message: str, raw: list[str], calls: list[JudgeCall]) -> None:
         super().__init__(message)
         self.raw = raw
         self.calls = calls
@@ -37,7 +41,8 @@ class JudgeError(Exception):
 class Grading:
     verdicts: dict[str, Verdict]
     raw: list[str] = field(default_factory=list)
-    calls: list[Completion] = field(default_factory=list)
+    calls: list[JudgeCall] = field(default_factory=list)
+    disagreements: int = 0
 
 
 class Judge(Protocol):
@@ -133,7 +138,7 @@ class ShotJudge:
         grading = Grading(verdicts={})
         for attempt in range(self.repairs + 1):
             completion = await self.client.complete(messages, schema=verdict_schema())
-            grading.calls.append(completion)
+            grading.calls.append((self.name, completion))
             grading.raw.append(completion.content)
             wanted = [cid for cid in rubric_ids if cid not in grading.verdicts]
             found, problem = parse_verdicts(completion.content, wanted)
@@ -149,3 +154,40 @@ class ShotJudge:
             grading.raw,
             grading.calls,
         )
+
+
+class EnsembleJudge:
+    """Several judges grade the same answer; each checkpoint is decided by majority.
+
+    A tie counts as not met: a requirement earns its weight only when most judges see it met.
+    Any judge that fails after its retries makes the task an error, as for a single judge.
+    """
+
+    def __init__(self, judges: list[Judge]) -> None:
+        self.judges = judges
+        self.name = " + ".join(j.name for j in judges)
+
+    async def grade(self, task: Task, answer: str) -> Grading:
+        outcomes = await asyncio.gather(*(j.grade(task, answer) for j in self.judges), return_exceptions=True)
+        gradings = [g for g in outcomes if isinstance(g, Grading)]
+        calls = [c for g in gradings for c in g.calls]
+        raw = [r for g in gradings for r in g.raw]
+        failures = [(j.name, e) for j, e in zip(self.judges, outcomes) if isinstance(e, BaseException)]
+        if failures:
+            for _, error in failures:
+                if isinstance(error, JudgeError):
+                    calls += error.calls
+                    raw += error.raw
+                elif not isinstance(error, Exception):
+                    raise error
+            names = ", ".join(f"{name}: {error}" for name, error in failures)
+            raise JudgeError(f"{len(failures)} of {len(self.judges)} ensemble judges failed ({names})", raw, calls)
+        verdicts: dict[str, Verdict] = {}
+        split = 0
+        for checkpoint in task.rubric:
+            votes = [g.verdicts[checkpoint.id] for g in gradings]
+            yes = sum(v.met for v in votes)
+            split += 0 < yes < len(votes)
+            rationale = " | ".join(f"{j.name} ({'met' if v.met else 'not met'}): {v.rationale}" for j, v in zip(self.judges, votes))
+            verdicts[checkpoint.id] = Verdict(checkpoint_id=checkpoint.id, met=2 * yes > len(votes), rationale=rationale)
+        return Grading(verdicts=verdicts, raw=raw, calls=calls, disagreements=split)

@@ -3,7 +3,8 @@
 It lets the real litellm HTTP path run with no network: the model under test answers by
 naming checkpoints it "covers" (every id whose number is not a multiple of 3, so expected
 scores can be computed by hand from a rubric), and a model whose name contains "judge"
-grades by the contract: a checkpoint is met when the candidate answer names it. Faults
+grades by the contract: a checkpoint is met when the candidate answer names it (a
+"lenient" judge marks every checkpoint met). Faults
 (HTTP errors with Retry-After, hangs, dropped connections, bad JSON) can be scripted per
 model, and a fixed latency can be added to every answer.
 """
@@ -35,11 +36,12 @@ def stub_answer() -> str:
     return CANDIDATE_TEMPLATE.format(ids=", ".join(f"c{n:02d}" for n in range(1, 41) if covered(f"c{n}")))
 
 
-def stub_verdicts(prompt: str) -> dict[str, Any]:
+def stub_verdicts(prompt: str, lenient: bool = False) -> dict[str, Any]:
+    """Met when the candidate answer names the checkpoint; a lenient judge marks everything met."""
     ids = CHECKPOINT_LINE.findall(prompt.split("## Graded example")[0])
     match = CANDIDATE_BLOCK.search(prompt)
     answer = match.group(2) if match else ""
-    mentioned = set(re.findall(r"\bc\d+\b", answer))
+    mentioned = set(ids) if lenient else set(re.findall(r"\bc\d+\b", answer))
     return {
         "verdicts": [
             {"checkpoint_id": cid, "met": cid in mentioned, "rationale": f"{cid} {'is' if cid in mentioned else 'is not'} addressed."}
@@ -112,7 +114,7 @@ class LoopbackServer:
         messages = body.get("messages", [])
         if "judge" in body.get("model", ""):
             prompt = "\n".join(str(m.get("content", "")) for m in messages if m.get("role") == "user")
-            return json.dumps(stub_verdicts(prompt))
+            return json.dumps(stub_verdicts(prompt, lenient="lenient" in body.get("model", "")))
         return stub_answer()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:

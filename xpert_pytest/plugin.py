@@ -30,7 +30,7 @@ class Option:
 
 OPTIONS = (
     Option("model", "litellm model string of the model under test (turns the benchmark on); xpert/anchor replays the graded anchors"),
-    Option("judge", "litellm model string of the ShotJudge model (default for xpert/anchor: xpert/expert)"),
+    Option("judge", "litellm model string of the ShotJudge model; repeat for a majority-vote ensemble (default for xpert/anchor: xpert/expert)", "append", "linelist"),
     Option("dataset", "dataset folder or Hugging Face Hub id (default: benchmark/ in the rootdir)"),
     Option("exemplars", "folder of graded anchors (default: exemplars/ beside the dataset)"),
     Option("pass-score", "score a task needs to pass, 0..1 (default 0.5)"),
@@ -44,10 +44,13 @@ OPTIONS = (
     Option("cache", "SQLite file storing every answer and verdict (default: .xpert_cache/calls.sqlite)"),
     Option("no-cache", "do not read or write the answer cache", "flag", "bool"),
     Option("allow-self-judge", "allow the judge to be the model under test", "flag", "bool"),
+    Option("epochs", "answer and grade each task this many times; the task score is the mean (default 1)"),
     Option("bootstrap", "bootstrap resamples for the 95% confidence intervals (default 2000)"),
     Option("no-report", "do not write the HTML report", "flag", "bool"),
     Option("max-cost", "stop starting calls once the run would spend more than this many USD; the run ends incomplete"),
     Option("price", "price for a model litellm does not know: MODEL=INPUT,OUTPUT in USD per million tokens (repeatable)", "append", "linelist"),
+    Option("baseline", "results.json of an earlier run: fail when the score drops from it by more than --xpert-max-drop with 95% confidence"),
+    Option("max-drop", "allowed drop from the baseline, 0..1 (default 0.02)"),
     Option("responses", "JSON Lines of {task_id, response} answers to grade instead of calling --xpert-model (a label then)"),
 )
 

@@ -59,7 +59,7 @@ class RecordedModel:
         self.name = name
         self.answers = answers
 
-    async def answer(self, task: Task) -> Completion:
+    async def answer(self, task: Task, epoch: int = 0) -> Completion:
         recorded = self.answers.get(task.id)
         if recorded is None:
             raise MissingAnswer(f"no recorded answer for task {task.id} in --xpert-responses")

@@ -32,7 +32,7 @@ class AnchorModel:
     def __init__(self, bench: Benchmark) -> None:
         self.bench = bench
 
-    async def answer(self, task: Task) -> Completion:
+    async def answer(self, task: Task, epoch: int = 0) -> Completion:
         anchors = self.bench.exemplars.get(task.id)
         if not anchors:
             raise NoAnchorError(f"{ANCHOR_MODEL}: task {task.id} has no graded anchor to replay")

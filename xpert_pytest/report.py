@@ -20,7 +20,6 @@ from typing import Any
 
 from xpert_pytest.analysis import statistics, weight_share
 from xpert_pytest.results import Interval, RunResult, TaskResult
-from xpert_pytest.settings import same_model
 from xpert_pytest.taxonomy import DIMENSIONS, DOMAINS, SKILL_GROUPS, category_title, domain_title
 from xpert_pytest.uncertainty import paired_diff_ci
 
@@ -126,19 +125,6 @@ def _task_rows(run: RunResult) -> list[dict[str, Any]]:
     return rows
 
 
-def self_preference_warning(model: str, judge: str) -> str | None:
-    """Same provider family for candidate and judge is a known source of judge leniency."""
-    family = lambda name: name.split("/", 1)[0].lower() if "/" in name else name.lower()  # noqa: E731
-    if model.startswith("xpert/") or judge.startswith("xpert/"):
-        return None
-    if same_model(model, judge) or family(model) == family(judge):
-        return (
-            f"The judge {judge} and the model under test {model} come from the same provider family; "
-            "LLM judges can favour answers from their own family. Confirm with a judge from another family."
-        )
-    return None
-
-
 def run_context(run: RunResult) -> dict[str, Any]:
     stats = run.statistics or statistics(run.tasks, resamples=2000)
     wall = (run.finished - run.started).total_seconds()
@@ -161,7 +147,7 @@ def run_context(run: RunResult) -> dict[str, Any]:
         "rows": _task_rows(run),
         "errors": [t for t in run.tasks if t.status == "error"],
         "packed": _pack(run.tasks),
-        "warning": self_preference_warning(run.settings.model, run.settings.judge),
+        "warning": run.self_preference,
         "domains": [d for d in DOMAINS if d in run.summary.by_domain],
     }
 

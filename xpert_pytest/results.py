@@ -56,6 +56,8 @@ class TaskResult(Result):
     judge_raw: list[str] = Field(default_factory=list)
     latency_s: float = 0.0
     budget_stopped: bool = False
+    epoch_scores: list[float] = Field(default_factory=list)
+    judge_disagreements: int = 0
 
     def tokens(self, role: str) -> int:
         return sum((c.prompt_tokens or 0) + (c.completion_tokens or 0) for c in self.calls if c.role == role)
@@ -95,6 +97,7 @@ class Summary(Result):
     judge_cost_usd: float | None
     cached_calls: int
     calls: int
+    judge_disagreement_rate: float | None = None
 
 
 class Interval(Result):
@@ -106,6 +109,15 @@ class Interval(Result):
     n: int
 
 
+class Epochs(Result):
+    """Between-epoch spread when each task was answered several times."""
+
+    count: int
+    means: list[float]
+    sd_of_means: float
+    mean_within_task_sd: float
+
+
 class Statistics(Result):
     resamples: int
     seed: int
@@ -115,11 +127,14 @@ class Statistics(Result):
     by_dimension: dict[str, Interval]
     by_skill_group: dict[str, Interval]
     skill_groups: dict[str, list[str]]
+    epochs: Epochs | None = None
+
 
 
 class RunSettings(Result):
     model: str
     judge: str
+    judges: list[str] = Field(default_factory=list)
     dataset: str
     pass_score: float
     fail_under: float | None
@@ -129,6 +144,7 @@ class RunSettings(Result):
     concurrency: int
     max_cost_usd: float | None = None
     responses: str | None = None
+    epochs: int = 1
 
 
 class RunResult(Result):
@@ -140,6 +156,7 @@ class RunResult(Result):
     dataset_name: str
     dataset_fingerprint: str
     note: str | None = None
+    self_preference: str | None = None
     incomplete: str | None = None
     tasks: list[TaskResult]
     summary: Summary

@@ -18,16 +18,16 @@ from xpert_pytest.analysis import statistics
 from xpert_pytest.budget import Budget
 from xpert_pytest.cache import CallCache
 from xpert_pytest.concurrency import AdaptiveLimiter
-from xpert_pytest.dataset import Benchmark, load_benchmark
+from xpert_pytest.dataset import Benchmark, DataError, load_benchmark
 from xpert_pytest.engine import Candidate, Engine, ModelCandidate
 from xpert_pytest.gateway import ModelClient
-from xpert_pytest.gates import decide
-from xpert_pytest.judge import Judge, ShotJudge
+from xpert_pytest.gates import baseline_gate, decide, evaluate_gates
+from xpert_pytest.judge import EnsembleJudge, Judge, ShotJudge
 from xpert_pytest.replay import ANCHOR_MODEL, EXPERT_JUDGE, REPLAY_NOTE, AnchorModel, ExpertReplayJudge
 from xpert_pytest.recorded import RecordedAnswer, RecordedModel, load_answers
-from xpert_pytest.results import RunResult, RunSettings, TaskResult, write_results
+from xpert_pytest.results import RunResult, RunSettings, TaskResult, read_results, write_results
 from xpert_pytest.schema import Task
-from xpert_pytest.settings import Settings
+from xpert_pytest.settings import Settings, self_preference
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ class XpertSession:
         self._cache: CallCache | None = None
         self._budget: Budget | None = None
         self._answers: dict[str, RecordedAnswer] | None = None
+        self._baseline: RunResult | None = None
         self.limiter = AdaptiveLimiter(settings.concurrency)
 
     @property
@@ -62,6 +63,11 @@ class XpertSession:
         bench = self.bench
         if self.settings.responses is not None and self._answers is None:
             self._answers = load_answers(self.settings.responses, {t.id for t in bench.tasks})
+        if self.settings.baseline is not None and self._baseline is None:
+            try:
+                self._baseline = read_results(self.settings.baseline)
+            except (OSError, ValueError) as exc:
+                raise DataError([f"{self.settings.baseline}: --xpert-baseline is not a readable results file: {exc}"]) from exc
 
     @property
     def bench(self) -> Benchmark:
@@ -91,12 +97,14 @@ class XpertSession:
         if self._engine is None:
             s = self.settings
             candidate = self._candidate()
-            judge: Judge = (
+            judges: list[Judge] = [
                 ExpertReplayJudge(self.bench)
-                if s.judge == EXPERT_JUDGE
-                else ShotJudge(self._client(s.judge, s.judge_args), self.bench, extra_shots=s.shots)
-            )
-            self._engine = Engine(candidate, judge, s.pass_score, self.limiter)
+                if name == EXPERT_JUDGE
+                else ShotJudge(self._client(name, s.judge_args), self.bench, extra_shots=s.shots)
+                for name in s.judges
+            ]
+            judge = judges[0] if len(judges) == 1 else EnsembleJudge(judges)
+            self._engine = Engine(candidate, judge, s.pass_score, self.limiter, s.epochs)
         return self._engine
 
     def start(self, tasks: Sequence[Task]) -> None:
@@ -117,27 +125,32 @@ class XpertSession:
 
     def finish(self, pytest_status: int) -> Finished:
         s = self.settings
-        summary = summarize(self.results.values())
+        summary = summarize(self.results.values(), judges=len(s.judges))
         stats = statistics(self.results.values(), resamples=s.resamples)
         stopped = sum(r.budget_stopped for r in self.results.values())
         incomplete = (
             f"cost budget ${s.max_cost:,.2f} reached: {stopped} task(s) not run or not graded" if stopped else None
         )
-        decision = decide(summary, s.fail_under, s.fail_under_domain, pytest_status, incomplete)
+        gates = evaluate_gates(summary, s.fail_under, s.fail_under_domain)
+        if self._baseline is not None:
+            tasks = list(self.results.values())
+            gates.append(baseline_gate(tasks, self._baseline.tasks, s.max_drop, resamples=s.resamples))
+        decision = decide(summary, gates, pytest_status, incomplete)
         run = RunResult(
             package_version=__version__,
             started=self.started,
             finished=dt.datetime.now(dt.timezone.utc),
             settings=RunSettings(
-                model=s.model, judge=s.judge, dataset=s.dataset, pass_score=s.pass_score,
+                model=s.model, judge=s.judge, judges=s.judges, dataset=s.dataset, pass_score=s.pass_score,
                 fail_under=s.fail_under, fail_under_domain=s.fail_under_domain, replay=s.replay,
                 shots=s.shots, concurrency=s.concurrency, max_cost_usd=s.max_cost,
-                responses=str(s.responses) if s.responses else None,
+                responses=str(s.responses) if s.responses else None, epochs=s.epochs,
             ),
             incomplete=incomplete,
             dataset_name=self.bench.name,
             dataset_fingerprint=self.bench.fingerprint,
             note=REPLAY_NOTE if s.replay else None,
+            self_preference=self_preference(s.model, s.judges),
             tasks=sorted(self.results.values(), key=lambda r: r.task_id),
             summary=summary,
             statistics=stats,

@@ -29,7 +29,7 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     model: str
-    judge: str
+    judges: list[str] = Field(min_length=1)
     dataset: str
     exemplars: str | None = None
     pass_score: float = Field(DEFAULT_PASS_SCORE, ge=0, le=1)
@@ -48,10 +48,17 @@ class Settings(BaseModel):
     prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
     responses: Path | None = None
     run_id: str = ""
+    baseline: Path | None = None
+    max_drop: float = Field(0.02, ge=0, le=1)
+    epochs: int = Field(1, ge=1)
+
+    @property
+    def judge(self) -> str:
+        return " + ".join(self.judges)
 
     @property
     def replay(self) -> bool:
-        return self.model == ANCHOR_MODEL and self.judge == EXPERT_JUDGE
+        return self.model == ANCHOR_MODEL and self.judges == [EXPERT_JUDGE]
 
     @model_validator(mode="after")
     def _checks(self) -> Settings:
@@ -60,17 +67,52 @@ class Settings(BaseModel):
                 raise ValueError(f"--xpert-fail-under-domain: unknown domain {domain!r}; expected one of {', '.join(DOMAINS)}")
             if not 0 <= threshold <= 1:
                 raise ValueError(f"--xpert-fail-under-domain {domain}: threshold {threshold} is not in 0..1")
-        if same_model(self.model, self.judge) and not self.allow_self_judge:
-            raise ValueError(
-                f"the judge {self.judge!r} is the model under test {self.model!r}: a model must not grade "
-                "itself. Choose another --xpert-judge, or pass --xpert-allow-self-judge to do it anyway."
-            )
+        for judge in self.judges:
+            if same_model(self.model, judge) and not self.allow_self_judge:
+                raise ValueError(
+                    f"the judge {judge!r} is the model under test {self.model!r}: a model must not grade "
+                    "itself. Choose another --xpert-judge, or pass --xpert-allow-self-judge to do it anyway."
+                )
+        if EXPERT_JUDGE in self.judges and len(self.judges) > 1:
+            raise ValueError(f"{EXPERT_JUDGE} replays stored verdicts and cannot be part of a judge ensemble")
         return self
 
 
 def same_model(a: str, b: str) -> bool:
     """`openai/gpt-5` and `azure/gpt-5` are the same model behind two providers."""
     return a.rsplit("/", 1)[-1].lower() == b.rsplit("/", 1)[-1].lower()
+
+
+# Model-name prefixes of provider families whose judges may favour their own family's answers.
+FAMILIES = {
+    "openai": ("gpt", "o1", "o3", "o4", "chatgpt"),
+    "anthropic": ("claude",),
+    "google": ("gemini", "gemma", "palm"),
+    "meta": ("llama",),
+    "alibaba": ("qwen",),
+    "deepseek": ("deepseek",),
+    "mistral": ("mistral", "mixtral", "codestral"),
+    "xai": ("grok",),
+}
+
+
+def family(model: str) -> str | None:
+    name = model.rsplit("/", 1)[-1].lower()
+    for provider, prefixes in FAMILIES.items():
+        if name.startswith(prefixes):
+            return provider
+    return None
+
+
+def self_preference(model: str, judges: list[str]) -> str | None:
+    """A warning when a judge comes from the candidate's family (known judge bias), else None."""
+    same = [j for j in judges if same_model(model, j) or (family(model) is not None and family(model) == family(j))]
+    if not same:
+        return None
+    return (
+        f"judge {', '.join(same)} and the model under test {model} come from the same provider family; "
+        "LLM judges can favour answers from their own family. Add a judge from another family."
+    )
 
 
 def parse_assignments(items: list[str], option: str) -> dict[str, Any]:
@@ -115,14 +157,14 @@ def parse_prices(items: list[str]) -> dict[str, tuple[float, float]]:
 def build_settings(get: Callable[[str], Any], rootdir: Path) -> Settings:
     """`get(name)` returns an option's value (command line first, then ini) or None."""
     model = get("model")
-    judge = get("judge") or (EXPERT_JUDGE if model == ANCHOR_MODEL and not get("responses") else None)
-    if not judge:
+    judges = get("judge") or ([EXPERT_JUDGE] if model == ANCHOR_MODEL and not get("responses") else [])
+    if not judges:
         raise SettingsError("--xpert-judge is required (a litellm model string) unless --xpert-model=xpert/anchor")
     dataset = get("dataset") or str(rootdir / "benchmark")
     cache = None if get("no_cache") else Path(get("cache") or rootdir / ".xpert_cache" / "calls.sqlite")
     values = {
         "model": model,
-        "judge": judge,
+        "judges": judges,
         "dataset": dataset,
         "exemplars": get("exemplars"),
         "pass_score": get("pass_score"),
@@ -140,6 +182,9 @@ def build_settings(get: Callable[[str], Any], rootdir: Path) -> Settings:
         "max_cost": get("max_cost"),
         "prices": parse_prices(get("price") or []),
         "responses": get("responses"),
+        "baseline": get("baseline"),
+        "max_drop": get("max_drop"),
+        "epochs": get("epochs"),
     }
     try:
         return Settings.model_validate({k: v for k, v in values.items() if v is not None})

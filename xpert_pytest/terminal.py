@@ -43,6 +43,19 @@ def summary_lines(run: RunResult, results_path: str | None, report_path: str | N
         lines.append(
             "skills: " + "; ".join(f"{group} {i.value:.1%} {_ci(i)}" for group, i in stats.by_skill_group.items())
         )
+    if stats and stats.epochs:
+        e = stats.epochs
+        lines.append(
+            f"epochs {e.count}: means " + ", ".join(f"{m:.1%}" for m in e.means)
+            + f"; SD of epoch means {e.sd_of_means * 100:.2f} pp; mean within-task SD {e.mean_within_task_sd * 100:.2f} pp"
+        )
+    if summary.judge_disagreement_rate is not None:
+        lines.append(
+            f"judge ensemble ({len(run.settings.judges)} judges, majority vote, ties not met): "
+            f"judges disagreed on {summary.judge_disagreement_rate:.1%} of checkpoint verdicts"
+        )
+    if run.self_preference:
+        lines.append(f"WARNING: {run.self_preference}")
     usage = f"tokens: model {summary.model_tokens:,}, judge {summary.judge_tokens:,}"
     if summary.model_cost_usd is not None or summary.judge_cost_usd is not None:
         usage += f"; cost: model {_money(summary.model_cost_usd)}, judge {_money(summary.judge_cost_usd)}"
