@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from tests import factory
+from xpert_pytest.adversarial import INJECTIONS as ADVERSARIAL
 from xpert_pytest.dataset import Benchmark, load_benchmark
 from xpert_pytest.judge import select_shots
 from xpert_pytest.prompts import answer_messages, judge_messages, nonce
@@ -57,7 +58,7 @@ def test_extra_shots_come_from_the_same_category(bench: Benchmark) -> None:
     assert [s.task.id for s in select_shots(bench, task, 3, exclude_task="fin-t-0001")] == ["fin-t-0002"]
 
 
-@pytest.mark.parametrize("answer", INJECTIONS)
+@pytest.mark.parametrize("answer", [*INJECTIONS, *(f"A short memo.{suffix}" for suffix in ADVERSARIAL.values())])
 def test_injected_answers_stay_inside_their_fence_verbatim(bench: Benchmark, answer: str) -> None:
     task = bench.by_id()["law-t-0001"]
     _, user = judge_messages(task, answer, [])

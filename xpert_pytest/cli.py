@@ -94,6 +94,67 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _int_list(text: str) -> list[int]:
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from xpert_pytest.cache import CallCache
+    from xpert_pytest.calibration import calibrate, configurations, leniency
+    from xpert_pytest.gateway import ModelClient
+    from xpert_pytest.report import render_calibration
+    from xpert_pytest.settings import SettingsError, parse_assignments
+
+    bench = _load(args)
+    try:
+        judge_args = parse_assignments(args.judge_arg or [], "--judge-arg")
+    except SettingsError as exc:
+        raise CommandError(str(exc)) from exc
+    cache = None if args.no_cache else CallCache(Path(args.cache))
+
+    def make_client(model: str) -> ModelClient:
+        return ModelClient(model, dict(judge_args), cache)
+
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    if args.leniency:
+        from xpert_pytest.results import read_results
+
+        if len(args.judge) != 2:
+            raise CommandError("--leniency compares exactly two judges: give --judge twice")
+        run = read_results(Path(args.leniency))
+        answers = {t.task_id: t.response for t in run.tasks if t.response}
+        result = leniency(bench, answers, args.judge[0], args.judge[1], make_client, args.concurrency, args.bootstrap)
+        (out / "leniency.json").write_text(result.model_dump_json(indent=1), encoding="utf-8")
+        d = result.difference
+        detail = f"{d.value * 100:+.2f} pp (95% CI {d.low * 100:+.2f} to {d.high * 100:+.2f})" if d else "no shared task"
+        print(f"{result.judge} − {result.other} on {result.tasks} answers of {run.settings.model}: {detail}")
+        return 0
+    configs = configurations(args.judge, args.shots, args.batch)
+    report = calibrate(bench, configs, make_client, args.injections, args.concurrency, args.bootstrap)
+    (out / "calibration.json").write_text(report.model_dump_json(indent=1), encoding="utf-8")
+    render_calibration(report, out)
+    for config in report.configs:
+        o = config.overall
+        line = f"{config.label}: {config.graded} graded, {config.errors} errors"
+        if o is not None:
+            line += (
+                f"; accuracy {o.accuracy.value:.3f} [{o.accuracy.low:.3f}, {o.accuracy.high:.3f}]"
+                f", kappa {o.kappa.value:.3f}, CDR {o.cdr.value:.3f} [{o.cdr.low:.3f}, {o.cdr.high:.3f}]"
+                f", macro-F1 {o.macro_f1.value:.3f}"
+            )
+        if config.score_error_mean is not None and config.score_error_mae is not None:
+            line += f"; score error {config.score_error_mean.value:+.3f}, MAE {config.score_error_mae.value:.3f}"
+        for name, shift in config.injection_shift.items():
+            line += f"; injection {name} {shift.value * 100:+.1f} pp"
+        print(line)
+    print(f"calibration written to {out / 'calibration.json'} and {out / 'index.html'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xpert", description="XpertBench dataset and report tooling.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -110,7 +171,19 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("results", nargs="+", help="results.json files written by runs")
     report.add_argument("-o", "--output", required=True, help="folder to write index.html into")
     report.set_defaults(run=_report)
-    for command, run in ((stats, _stats), (card, _card), (publish, _publish)):
+    calibrate = commands.add_parser("calibrate", help="agreement of judge configurations with the graded anchors")
+    calibrate.add_argument("--judge", action="append", required=True, help="litellm judge model (repeatable)")
+    calibrate.add_argument("--judge-arg", action="append", help="provider setting KEY=VALUE for the judges (repeatable)")
+    calibrate.add_argument("--shots", type=_int_list, default=[0], help="extra same-category anchors, e.g. 0,2 (default 0)")
+    calibrate.add_argument("--batch", type=_int_list, default=[0], help="checkpoints per judge call, 0 = all, e.g. 0,8")
+    calibrate.add_argument("--injections", action="store_true", help="also grade anchors with injection suffixes appended")
+    calibrate.add_argument("--leniency", metavar="RESULTS_JSON", help="grade a run's answers with two judges and compare")
+    calibrate.add_argument("--concurrency", type=int, default=8)
+    calibrate.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples (default 2000)")
+    calibrate.add_argument("--cache", default=".xpert_cache/calls.sqlite")
+    calibrate.add_argument("--no-cache", action="store_true")
+    calibrate.add_argument("-o", "--output", required=True, help="folder for calibration.json and index.html")
+    for command, run in ((stats, _stats), (card, _card), (publish, _publish), (calibrate, _calibrate)):
         command.add_argument("path", nargs="?", default="benchmark")
         command.add_argument("--exemplars", help="exemplar folder (default: exemplars/ beside the dataset)")
         command.set_defaults(run=run)

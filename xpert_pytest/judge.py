@@ -125,15 +125,51 @@ def select_shots(bench: Benchmark, task: Task, extra_shots: int, exclude_task: s
 
 
 class ShotJudge:
-    def __init__(self, client: ModelClient, bench: Benchmark, extra_shots: int = 0, repairs: int = 2) -> None:
+    """`batch_size` grades the rubric in slices of that many checkpoints, one call each (0: all at
+    once); `leave_one_out` keeps the task's own anchors out of its prompt (calibration grades them)."""
+
+    def __init__(
+        self,
+        client: ModelClient,
+        bench: Benchmark,
+        extra_shots: int = 0,
+        repairs: int = 2,
+        batch_size: int = 0,
+        leave_one_out: bool = False,
+    ) -> None:
         self.client = client
         self.name = client.model
         self.bench = bench
         self.extra_shots = extra_shots
         self.repairs = repairs
+        self.batch_size = batch_size
+        self.leave_one_out = leave_one_out
 
     async def grade(self, task: Task, answer: str) -> Grading:
-        messages = judge_messages(task, answer, select_shots(self.bench, task, self.extra_shots))
+        shots = select_shots(self.bench, task, self.extra_shots, exclude_task=task.id if self.leave_one_out else None)
+        size = self.batch_size or len(task.rubric)
+        batches = [task.rubric[i : i + size] for i in range(0, len(task.rubric), size)]
+        views = [task if len(batch) == len(task.rubric) else task.model_copy(update={"rubric": batch}) for batch in batches]
+        outcomes = await asyncio.gather(*(self._grade_view(view, answer, shots) for view in views), return_exceptions=True)
+        merged = Grading(verdicts={})
+        failures = []
+        for outcome in outcomes:
+            if isinstance(outcome, Grading):
+                merged.verdicts.update(outcome.verdicts)
+                merged.raw += outcome.raw
+                merged.calls += outcome.calls
+            elif isinstance(outcome, JudgeError):
+                merged.raw += outcome.raw
+                merged.calls += outcome.calls
+                failures.append(str(outcome))
+            else:
+                raise outcome
+        if failures:
+            raise JudgeError("; ".join(failures), merged.raw, merged.calls)
+        return merged
+
+    async def _grade_view(self, task: Task, answer: str, shots: list[Shot]) -> Grading:
+        messages = judge_messages(task, answer, shots)
         rubric_ids = [c.id for c in task.rubric]
         grading = Grading(verdicts={})
         for attempt in range(self.repairs + 1):

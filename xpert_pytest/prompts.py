@@ -64,6 +64,7 @@ def judge_messages(task: Task, answer: str, shots: list[Shot]) -> list[dict[str,
         "shots": shots,
         "answer": answer,
         "nonce": nonce(answer),
+        "rubric_ids": {c.id for c in task.rubric},
     }
     return [
         {"role": "system", "content": render("judge_system.j2", **context)},

@@ -189,3 +189,11 @@ def render_comparison(runs: list[RunResult], folder: Path) -> Path:
     context = comparison_context(runs)
     path.write_text(_environment().get_template("report_compare.html.j2").render(**context), encoding="utf-8")
     return path
+
+
+def render_calibration(report: Any, folder: Path) -> Path:
+    """`report` is a calibration.CalibrationReport."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / REPORT_FILE
+    path.write_text(_environment().get_template("report_calibration.html.j2").render(report=report), encoding="utf-8")
+    return path
