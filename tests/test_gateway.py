@@ -78,7 +78,8 @@ def test_configured_price_gives_a_cost_and_the_budget_stops_calls(loopback: Loop
     assert spent <= 0.01 and unpriced == 0
     assert loopback.stats.requests == spent_calls
     other_run = Budget(tmp_path / "budget.sqlite", "run-2", limit_usd=0.01)
-    other_run.check()  # budgets are per run
+    other_run.start()  # budgets are per run
+    assert other_run.in_flight == 1
 
 
 def test_limiter_halves_once_per_burst_and_climbs_back() -> None:
@@ -94,18 +95,44 @@ def test_limiter_halves_once_per_burst_and_climbs_back() -> None:
     assert asyncio.run(scenario()) == [8.0, 16.0, 10.0]
 
 
-def test_limiter_caps_calls_in_flight() -> None:
-    async def scenario() -> int:
-        limiter = AdaptiveLimiter(3)
-        peak = 0
+def test_limiter_caps_calls_in_flight_and_serves_by_priority() -> None:
+    from xpert_pytest.concurrency import PRIORITY
 
-        async def work() -> None:
-            nonlocal peak
-            async with limiter:
-                peak = max(peak, limiter.in_use)
+    async def scenario() -> tuple[int, list[int]]:
+        limiter = AdaptiveLimiter(3)
+        order: list[int] = []
+
+        async def work(priority: int) -> None:
+            PRIORITY.set(priority)
+            async with limiter.slot():
+                order.append(priority)
                 await asyncio.sleep(0.01)
 
-        await asyncio.gather(*(work() for _ in range(20)))
-        return peak
+        await asyncio.gather(*(work(p) for p in [5, 4, 3, 9, 8, 2, 1, 0, 7, 6]))
+        return limiter.peak, order
 
-    assert asyncio.run(scenario()) == 3
+    peak, order = asyncio.run(scenario())
+    assert peak == 3
+    assert order[:3] == [5, 4, 3]  # free places are taken at once
+    assert order[3:] == [0, 1, 2, 6, 7, 8, 9]  # then waiting calls go by priority
+
+
+def test_cancelled_waiters_give_their_place_back() -> None:
+    async def scenario() -> int:
+        limiter = AdaptiveLimiter(1)
+
+        async def hold() -> None:
+            async with limiter.slot():
+                await asyncio.sleep(0.05)
+
+        first = asyncio.ensure_future(hold())
+        await asyncio.sleep(0)
+        waiting = asyncio.ensure_future(hold())
+        await asyncio.sleep(0)
+        waiting.cancel()
+        await first
+        await asyncio.gather(waiting, return_exceptions=True)
+        async with limiter.slot():
+            return limiter.in_use
+
+    assert asyncio.run(scenario()) == 1

@@ -1,14 +1,24 @@
-"""How many calls a process keeps in flight: a ceiling the user sets, lowered on rate limits.
+"""How many calls a process keeps in flight, and which waiting call goes next.
 
-Additive increase, multiplicative decrease: a rate-limited call halves the limit (at most once
-per cool-down, so a burst of 429s counts as one signal), and each success adds 1/limit, so the
-limit climbs back by about one per round of successful calls.
+The ceiling is what the user sets; rate limits lower it. Additive increase, multiplicative
+decrease: a rate-limited call halves the limit (at most once per cool-down, so a burst of 429s
+counts as one signal), and each success adds 1/limit, so the limit climbs back by about one per
+round of successful calls. Waiting calls are served by priority, the position of their task in
+the run, so a task's judge call overtakes the answers of later tasks: tests finish in order and
+the calls of one task never wait behind a whole round of others.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import heapq
+import itertools
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+PRIORITY: contextvars.ContextVar[int] = contextvars.ContextVar("xpert_priority", default=0)
 
 
 class AdaptiveLimiter:
@@ -17,27 +27,46 @@ class AdaptiveLimiter:
         self.limit = float(ceiling)
         self.cooldown = cooldown
         self.in_use = 0
+        self.peak = 0
         self.rate_limited = 0
         self.lowest = ceiling
         self._last_decrease = -float("inf")
-        self._condition: asyncio.Condition | None = None
+        self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
 
-    def _cond(self) -> asyncio.Condition:
-        if self._condition is None:
-            self._condition = asyncio.Condition()
-        return self._condition
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold one of the in-flight places for the duration of a call."""
+        if self.in_use < int(self.limit) and not self._waiters:
+            self._take()
+        else:
+            future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            heapq.heappush(self._waiters, (PRIORITY.get(), next(self._order), future))
+            try:
+                await future
+            except asyncio.CancelledError:
+                if future.done() and not future.cancelled():
+                    self._release()
+                raise
+        try:
+            yield
+        finally:
+            self._release()
 
-    async def __aenter__(self) -> None:
-        cond = self._cond()
-        async with cond:
-            await cond.wait_for(lambda: self.in_use < int(self.limit))
-            self.in_use += 1
+    def _take(self) -> None:
+        self.in_use += 1
+        self.peak = max(self.peak, self.in_use)
 
-    async def __aexit__(self, *exc: object) -> None:
-        cond = self._cond()
-        async with cond:
-            self.in_use -= 1
-            cond.notify_all()
+    def _release(self) -> None:
+        self.in_use -= 1
+        self._wake()
+
+    def _wake(self) -> None:
+        while self._waiters and self.in_use < int(self.limit):
+            _, _, future = heapq.heappop(self._waiters)
+            if not future.done():
+                self._take()
+                future.set_result(None)
 
     def on_rate_limited(self) -> None:
         self.rate_limited += 1
@@ -50,11 +79,4 @@ class AdaptiveLimiter:
     def on_success(self) -> None:
         if self.limit < self.ceiling:
             self.limit = min(float(self.ceiling), self.limit + 1 / self.limit)
-            cond = self._cond()
-            if not cond.locked():
-                asyncio.ensure_future(self._wake())
-
-    async def _wake(self) -> None:
-        cond = self._cond()
-        async with cond:
-            cond.notify_all()
+            self._wake()

@@ -2,14 +2,16 @@
 
 A pytest process runs one test at a time, but each task is a pair of slow network calls. The
 engine owns an event loop on a background thread: the plugin hands it every task this process
-will run as soon as that is known, up to `concurrency` tasks are in flight at once, and each
+will run as soon as that is known, and each
 test then only waits for its own result. Results never depend on the order calls finish.
+How many calls are in flight is the shared limiter's business (`concurrency`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import itertools
 import threading
 import time
 from collections.abc import Iterable
@@ -17,7 +19,7 @@ from typing import Protocol
 
 from xpert_pytest.budget import BudgetExceeded
 from xpert_pytest.cache import Completion
-from xpert_pytest.concurrency import AdaptiveLimiter
+from xpert_pytest.concurrency import PRIORITY
 from xpert_pytest.gateway import ModelClient, ProviderError
 from xpert_pytest.judge import Judge, JudgeError
 from xpert_pytest.prompts import answer_messages, task_text
@@ -129,14 +131,15 @@ def combine_epochs(results: list[TaskResult], pass_score: float) -> TaskResult:
 
 
 class Engine:
-    def __init__(
-        self, candidate: Candidate, judge: Judge, pass_score: float, limiter: AdaptiveLimiter, epochs: int = 1
-    ) -> None:
+    """Calls in flight are bounded by the limiter the model clients share, not here: every task
+    starts at once and waits for call slots in the order it was submitted."""
+
+    def __init__(self, candidate: Candidate, judge: Judge, pass_score: float, epochs: int = 1) -> None:
         self.candidate = candidate
         self.judge = judge
         self.pass_score = pass_score
-        self.limiter = limiter
         self.epochs = epochs
+        self._submitted = itertools.count()
         self._futures: dict[str, concurrent.futures.Future[TaskResult]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -149,22 +152,19 @@ class Engine:
             self._loop = loop
         return self._loop
 
-    async def _epoch(self, task: Task, epoch: int) -> TaskResult:
-        async with self.limiter:
-            return await run_task(task, self.candidate, self.judge, self.pass_score, epoch)
-
-    async def _run(self, task: Task) -> TaskResult:
+    async def _run(self, task: Task, priority: int) -> TaskResult:
+        PRIORITY.set(priority)
         if self.epochs == 1:
-            return await self._epoch(task, 0)
-        results = await asyncio.gather(*(self._epoch(task, e) for e in range(self.epochs)))
-        return combine_epochs(list(results), self.pass_score)
+            return await run_task(task, self.candidate, self.judge, self.pass_score)
+        epochs = [run_task(task, self.candidate, self.judge, self.pass_score, e) for e in range(self.epochs)]
+        return combine_epochs(list(await asyncio.gather(*epochs)), self.pass_score)
 
     def submit(self, tasks: Iterable[Task]) -> None:
         """Start tasks in the given order; the order is the priority."""
         loop = self._start()
         for task in tasks:
             if task.id not in self._futures:
-                self._futures[task.id] = asyncio.run_coroutine_threadsafe(self._run(task), loop)
+                self._futures[task.id] = asyncio.run_coroutine_threadsafe(self._run(task, next(self._submitted)), loop)
 
     def result(self, task: Task) -> TaskResult:
         self.submit([task])

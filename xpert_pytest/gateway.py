@@ -13,6 +13,7 @@ import os
 import random
 import time
 from functools import lru_cache
+from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any, Protocol
 
 from xpert_pytest.budget import Budget
@@ -31,6 +32,8 @@ class ProviderError(Exception):
 
 
 class Throttle(Protocol):
+    def slot(self) -> AbstractAsyncContextManager[None]: ...
+
     def on_rate_limited(self) -> None: ...
 
     def on_success(self) -> None: ...
@@ -134,14 +137,20 @@ class ModelClient:
         key = call_key(self.model, {**params, "xpert_sample": sample} if sample else params, messages)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             return hit
-        if self.budget is not None:
-            self.budget.check()
         litellm = import_litellm()
         if schema is not None and "response_format" not in params and supports_structured_output(self.model):
             params["response_format"] = schema
-        started = time.perf_counter()
-        response = await self._call(litellm, messages, params)
-        latency = time.perf_counter() - started
+        async with self.throttle.slot() if self.throttle is not None else nullcontext():
+            if self.budget is not None:
+                self.budget.start()
+            started = time.perf_counter()
+            try:
+                response = await self._call(litellm, messages, params)
+            except BaseException:
+                if self.budget is not None:
+                    self.budget.finish(None, completed=False)
+                raise
+            latency = time.perf_counter() - started
         content = response.choices[0].message.content or ""
         usage = getattr(response, "usage", None)
         completion = Completion(
@@ -152,7 +161,7 @@ class ModelClient:
             latency_s=latency,
         )
         if self.budget is not None:
-            self.budget.record(completion.cost_usd)
+            self.budget.finish(completion.cost_usd)
         if self.cache is not None and content.strip():
             self.cache.put(key, self.model, completion)
         return completion

@@ -40,7 +40,7 @@ OPTIONS = (
     Option("model-arg", "provider setting for the model under test, KEY=VALUE, e.g. api_base=http://... (repeatable)", "append", "linelist"),
     Option("judge-arg", "provider setting for the judge, KEY=VALUE (repeatable)", "append", "linelist"),
     Option("shots", "graded anchors of other tasks in the same category to add to the judge prompt (default 0)"),
-    Option("concurrency", "tasks in flight per pytest process (default 16)"),
+    Option("concurrency", "model and judge calls in flight per pytest process, lowered on rate limits (default 16)"),
     Option("cache", "SQLite file storing every answer and verdict (default: .xpert_cache/calls.sqlite)"),
     Option("no-cache", "do not read or write the answer cache", "flag", "bool"),
     Option("allow-self-judge", "allow the judge to be the model under test", "flag", "bool"),

@@ -104,7 +104,7 @@ class XpertSession:
                 for name in s.judges
             ]
             judge = judges[0] if len(judges) == 1 else EnsembleJudge(judges)
-            self._engine = Engine(candidate, judge, s.pass_score, self.limiter, s.epochs)
+            self._engine = Engine(candidate, judge, s.pass_score, s.epochs)
         return self._engine
 
     def start(self, tasks: Sequence[Task]) -> None:
