@@ -39,6 +39,7 @@ class Completion(BaseModel):
     cost_usd: float | None = None
     latency_s: float = 0.0
     cached: bool = False
+    replayed: bool = False  # stored text given back without any call (anchors, recorded answers)
 
 
 def call_key(model: str, params: dict[str, Any], messages: list[dict[str, Any]]) -> str:

@@ -48,6 +48,7 @@ def _record(role: str, model: str, completion: Completion) -> CallRecord:
         role=role,  # type: ignore[arg-type]
         model=model,
         cached=completion.cached,
+        replayed=completion.replayed,
         latency_s=completion.latency_s,
         prompt_tokens=completion.prompt_tokens,
         completion_tokens=completion.completion_tokens,

@@ -65,5 +65,5 @@ class RecordedModel:
             raise MissingAnswer(f"no recorded answer for task {task.id} in --xpert-responses")
         return Completion(
             content=recorded.response, prompt_tokens=recorded.prompt_tokens,
-            completion_tokens=recorded.completion_tokens, cost_usd=recorded.cost_usd, cached=True,
+            completion_tokens=recorded.completion_tokens, cost_usd=recorded.cost_usd, replayed=True,
         )

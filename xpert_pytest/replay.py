@@ -36,7 +36,7 @@ class AnchorModel:
         anchors = self.bench.exemplars.get(task.id)
         if not anchors:
             raise NoAnchorError(f"{ANCHOR_MODEL}: task {task.id} has no graded anchor to replay")
-        return Completion(content=anchors[0].response, cost_usd=0.0)
+        return Completion(content=anchors[0].response, cost_usd=0.0, replayed=True)
 
 
 class ExpertReplayJudge:

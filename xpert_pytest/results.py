@@ -22,6 +22,7 @@ class CallRecord(Result):
     role: Literal["model", "judge"]
     model: str
     cached: bool = False
+    replayed: bool = False
     latency_s: float = 0.0
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
