@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from xpert_pytest.dataset import load_benchmark  # noqa: E402
 from xpert_pytest.loopback import LoopbackServer  # noqa: E402
 
+_STARTED = 0.0
 ENV = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True", "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
 
 
@@ -54,7 +55,8 @@ def synthesise(count: int, dest: Path) -> Path:
 
 def _pytest(args: list[str], cwd: Path) -> tuple[float, int, subprocess.CompletedProcess[str]]:
     """Run pytest, returning wall time and the controller's peak RSS in kB (VmHWM, polled)."""
-    started = time.perf_counter()
+    global _STARTED
+    started = _STARTED = time.monotonic()
     process = subprocess.Popen([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args], cwd=cwd, env=ENV,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
@@ -74,7 +76,7 @@ def _pytest(args: list[str], cwd: Path) -> tuple[float, int, subprocess.Complete
     watcher = threading.Thread(target=poll, daemon=True)
     watcher.start()
     out, err = process.communicate()
-    wall = time.perf_counter() - started
+    wall = time.monotonic() - started
     watcher.join()
     return wall, peak, subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
@@ -110,6 +112,7 @@ def run(args: argparse.Namespace) -> None:
         ideal = math.ceil(args.tasks / in_flight) * 2 * args.latency
         for label in ("cold", "warm cache"):
             before = server.stats.requests
+            server.stats.first_request_at = server.stats.last_response_at = None
             wall, peak, done = _pytest(common, Path(tmp))
             results = sorted(Path(tmp, "reports").glob("*/results.json"))[-1]
             summary = json.loads(results.read_text())["summary"]
@@ -117,6 +120,10 @@ def run(args: argparse.Namespace) -> None:
                   f"ideal {ideal:.1f} s, ratio {wall / ideal if ideal else float('nan'):.2f}, "
                   f"calls {server.stats.requests - before}, cache hits {summary['cached_calls']}, "
                   f"peak in flight {server.stats.peak_in_flight}, controller peak RSS {peak / 1024:.0f} MB")
+            first, last = server.stats.first_request_at, server.stats.last_response_at
+            if first is not None and last is not None:
+                print(f"  of which: start-up to the first call {first - _STARTED:.1f} s, calls {last - first:.1f} s "
+                      f"(ratio to ideal {(last - first) / ideal:.2f}), after the last answer {_STARTED + wall - last:.1f} s")
             if done.returncode not in (0, 1):
                 print(done.stdout[-3000:], done.stderr[-3000:])
 

@@ -50,6 +50,14 @@ def stub_verdicts(prompt: str, lenient: bool = False) -> dict[str, Any]:
     }
 
 
+class _Server(ThreadingHTTPServer):
+    # The default listen backlog of 5 drops the SYNs of a burst of new connections, which then
+    # wait for TCP's one-second retransmit: a client opening 64 connections at once would see
+    # the server, not itself, as slow.
+    request_queue_size = 1024
+    daemon_threads = True
+
+
 @dataclass
 class Fault:
     """What to do instead of answering: an HTTP status, a hang, a dropped connection or a given body."""
@@ -67,6 +75,8 @@ class Stats:
     by_model: dict[str, int] = field(default_factory=dict)
     in_flight: int = 0
     peak_in_flight: int = 0
+    first_request_at: float | None = None  # time.monotonic() of the first request
+    last_response_at: float | None = None
 
 
 class LoopbackServer:
@@ -80,8 +90,7 @@ class LoopbackServer:
         self._faults: dict[str, list[Fault]] = {}
         self._lock = threading.Lock()
         self.respond: Callable[[dict[str, Any]], str] = self.default_response
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._httpd.daemon_threads = True
+        self._httpd = _Server(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="loopback-llm", daemon=True)
 
     @property
@@ -141,6 +150,8 @@ class LoopbackServer:
                 body = json.loads(self.rfile.read(length) or b"{}")
                 model = str(body.get("model", ""))
                 with server._lock:
+                    if server.stats.first_request_at is None:
+                        server.stats.first_request_at = time.monotonic()
                     server.bodies.append(body)
                     server.stats.requests += 1
                     server.stats.by_model[model] = server.stats.by_model.get(model, 0) + 1
@@ -151,6 +162,7 @@ class LoopbackServer:
                 finally:
                     with server._lock:
                         server.stats.in_flight -= 1
+                        server.stats.last_response_at = time.monotonic()
 
             def _answer(self, body: dict[str, Any], model: str) -> None:
                 fault = server._next_fault(model)

@@ -98,7 +98,7 @@ def _pack(tasks: list[TaskResult]) -> str:
         for t in tasks
     }
     raw = json.dumps(details, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii")
+    return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
 
 
 def _task_rows(run: RunResult) -> list[dict[str, Any]]:
