@@ -271,3 +271,11 @@ def test_judge_ensemble_votes_and_reports_disagreement(pytester: pytest.Pytester
     law = results_of(pytester.path)["tasks"][0]
     assert law["judge_disagreements"] == 5
     assert {c["model"] for c in law["calls"] if c["role"] == "judge"} == {"openai/stub-judge", "openai/lenient-judge"}
+
+
+def test_rejudging_an_old_run_costs_only_judge_calls(pytester: pytest.Pytester, bench_dir: Path, loopback: LoopbackServer) -> None:
+    pytester.runpytest_subprocess(*model_args(loopback)).assert_outcomes(passed=3)
+    rejudged = pytester.runpytest_subprocess(*model_args(loopback, judge="openai/lenient-judge"))
+    rejudged.assert_outcomes(passed=3)
+    assert loopback.stats.by_model == {"stub-model": 3, "stub-judge": 3, "lenient-judge": 3}
+    assert set(scores_of(pytester.path).values()) == {1.0}
