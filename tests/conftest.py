@@ -31,10 +31,15 @@ def model_args(server: LoopbackServer, *, model: str = "openai/stub-model", judg
     return args
 
 
+def latest_results(folder: Path) -> Path:
+    """The results.json written last under `folder` (run folders of one second sort by run id)."""
+    paths = list(folder.glob("*/results.json"))
+    assert paths, f"no results.json under {folder}"
+    return max(paths, key=lambda p: p.stat().st_mtime_ns)
+
+
 def results_of(root: Path) -> dict[str, Any]:
-    paths = sorted((root / "reports").glob("*/results.json"))
-    assert paths, f"no results.json under {root / 'reports'}"
-    return json.loads(paths[-1].read_text(encoding="utf-8"))
+    return json.loads(latest_results(root / "reports").read_text(encoding="utf-8"))
 
 
 def scores_of(root: Path) -> dict[str, float | None]:

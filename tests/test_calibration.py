@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests import factory
+from tests.conftest import latest_results
 from xpert_pytest.calibration import Pair, agreement
 from xpert_pytest.cli import main
 from xpert_pytest.loopback import LoopbackServer
@@ -92,7 +93,7 @@ def test_leniency_compares_two_judges_on_a_runs_answers(
 ) -> None:
     folder = _dataset(pytester.path)
     pytester.runpytest_subprocess("--xpert-model=xpert/anchor", "--xpert-no-report")
-    run = sorted((pytester.path / "reports").glob("*/results.json"))[-1]
+    run = latest_results(pytester.path / "reports")
     code = main([
         "calibrate", str(folder), "--leniency", str(run), "--judge", "openai/lenient-judge", "--judge", "openai/stub-judge",
         "--judge-arg", f"api_base={loopback.api_base}", "--judge-arg", "api_key=sk-x", "--no-cache",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests import factory
-from tests.conftest import model_args, results_of, scores_of
+from tests.conftest import latest_results, model_args, results_of, scores_of
 from xpert_pytest.loopback import Fault, LoopbackServer
 
 # fin: weights (10,7,2)*5+10 = 105, misses the five 2s -> 95/105; law: 15 x 9, misses 5 -> 90/135;
@@ -221,7 +221,7 @@ def test_results_json_is_valid_run_result(pytester: pytest.Pytester, bench_dir: 
     from xpert_pytest.results import RunResult
 
     pytester.runpytest_subprocess("--xpert-model=xpert/anchor")
-    path = sorted((pytester.path / "reports").glob("*/results.json"))[-1]
+    path = latest_results(pytester.path / "reports")
     run = RunResult.model_validate(json.loads(path.read_text(encoding="utf-8")))
     assert run.dataset_fingerprint and run.package_version
     assert run.settings.replay is True
@@ -229,11 +229,11 @@ def test_results_json_is_valid_run_result(pytester: pytest.Pytester, bench_dir: 
 
 def test_baseline_gate_compares_paired_tasks(pytester: pytest.Pytester, bench_dir: Path, loopback: LoopbackServer) -> None:
     pytester.runpytest_subprocess(*model_args(loopback), "--xpert-report-dir=strong")
-    strong = sorted((pytester.path / "strong").glob("*/results.json"))[-1]
+    strong = latest_results(pytester.path / "strong")
     worse = pytester.runpytest_subprocess("--xpert-model=xpert/anchor", f"--xpert-baseline={strong}", "--xpert-max-drop=0.05")
     assert worse.ret == 6
     worse.stdout.fnmatch_lines(["gate FAILED baseline: change -33.80 pp (95% CI * pp) on 3 shared task(s); allowed drop 5.00 pp: *"])
-    replay = sorted((pytester.path / "reports").glob("*/results.json"))[-1]
+    replay = latest_results(pytester.path / "reports")
     better = pytester.runpytest_subprocess(*model_args(loopback), f"--xpert-baseline={replay}")
     assert better.ret == 0
     better.stdout.fnmatch_lines(["gate met baseline: change +33.80 pp *on 3 shared task(s); allowed drop 2.00 pp"])

@@ -7,9 +7,10 @@ task ids, exemplar coverage) live in `dataset`, which knows the file names to re
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from collections.abc import Iterable
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from xpert_pytest.taxonomy import DIMENSIONS, DOMAINS
 
@@ -17,6 +18,21 @@ SLUG = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 CANARY = "xpertbench:canary:b9261a7b-61d0-43b9-9037-85230b70364b"
 
 Importance = Literal["essential", "important", "optional"]
+
+
+def _one_of(allowed: Iterable[str], what: str) -> AfterValidator:
+    names = tuple(allowed)
+
+    def check(value: str) -> str:
+        if value not in names:
+            raise ValueError(f"unknown {what} {value!r}; expected one of {', '.join(names)}")
+        return value
+
+    return AfterValidator(check)
+
+
+Dimension = Annotated[str, _one_of(DIMENSIONS, "dimension")]
+Domain = Annotated[str, _one_of(DOMAINS, "domain")]
 
 
 class Record(BaseModel):
@@ -49,14 +65,7 @@ class Checkpoint(Record):
     text: str = Field(min_length=1)
     importance: Importance
     weight: int
-    dimension: str
-
-    @field_validator("dimension")
-    @classmethod
-    def _known_dimension(cls, value: str) -> str:
-        if value not in DIMENSIONS:
-            raise ValueError(f"unknown dimension {value!r}; expected one of {', '.join(DIMENSIONS)}")
-        return value
+    dimension: Dimension
 
 
 class Attachment(Record):
@@ -66,7 +75,7 @@ class Attachment(Record):
 
 class Task(Record):
     id: str = Field(pattern=SLUG)
-    domain: str
+    domain: Domain
     category: str
     subcategory: str | None = None
     title: str = Field(min_length=1)
@@ -76,13 +85,6 @@ class Task(Record):
     language: str = Field(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]+)*$")
     rubric: list[Checkpoint] = Field(min_length=1)
     provenance: Provenance
-
-    @field_validator("domain")
-    @classmethod
-    def _known_domain(cls, value: str) -> str:
-        if value not in DOMAINS:
-            raise ValueError(f"unknown domain {value!r}; expected one of {', '.join(DOMAINS)}")
-        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Task:

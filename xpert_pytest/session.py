@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,7 +159,8 @@ class XpertSession:
             verdict=decision.lines,
             exit_status=decision.exit_status,
         )
-        folder = s.report_dir / f"{self.started:%Y%m%d-%H%M%S}-{_slug(s.model)}"
+        suffix = (s.run_id or uuid.uuid4().hex)[:6]  # two runs started in the same second keep apart
+        folder = s.report_dir / f"{self.started:%Y%m%d-%H%M%S}-{_slug(s.model)}-{suffix}"
         path = write_results(run, folder / "results.json")
         report = None
         if s.report:
