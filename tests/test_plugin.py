@@ -48,6 +48,11 @@ def test_loopback_run_scores_every_task(pytester: pytest.Pytester, bench_dir: Pa
             "Finance *1 *90.5% *[[]90.5%, 90.5%] *1 *0",
             "Law *1 *66.7% *[[]66.7%, 66.7%] *1 *0",
             "overall score 83.4% [[]66.7%, 93.2%] over 3 scored task(s)*",
+            "dimension (share of rubric weight met) *tasks *score *95% CI",
+            "Accuracy & Factual Correctness *3 *77.1% *",  # pooled: 121/157 of the odd checkpoints' weight
+            "Linguistic Quality *3 *84.6% *",  # 132/156
+            "category *tasks *score *95% CI",  # with -v
+            "Finance · Equity Research & Corporate Analysis *1 *90.5% *",
             "skills: quantitative reasoning * linguistic synthesis *",
             "tokens: model *, judge *",
             "results written to *results.json",
@@ -271,6 +276,8 @@ def test_judge_ensemble_votes_and_reports_disagreement(pytester: pytest.Pytester
     law = results_of(pytester.path)["tasks"][0]
     assert law["judge_disagreements"] == 5
     assert {c["model"] for c in law["calls"] if c["role"] == "judge"} == {"openai/stub-judge", "openai/lenient-judge"}
+    html = next((pytester.path / "reports").glob("*/index.html")).read_text(encoding="utf-8")
+    assert 'id="disagreement"' in html and "33.3%" in html
 
 
 def test_rejudging_an_old_run_costs_only_judge_calls(pytester: pytest.Pytester, bench_dir: Path, loopback: LoopbackServer) -> None:

@@ -2,9 +2,9 @@
 
 A pytest process runs one test at a time, but each task is a pair of slow network calls. The
 engine owns an event loop on a background thread: the plugin hands it every task this process
-will run as soon as that is known, and each
-test then only waits for its own result. Results never depend on the order calls finish.
-How many calls are in flight is the shared limiter's business (`concurrency`).
+will run as soon as that is known, and each test then only waits for its own result. How many
+calls are in flight is the business of the limiter the model clients share. Results never
+depend on the order calls finish.
 """
 
 from __future__ import annotations

@@ -185,9 +185,10 @@ class XpertHooks:
 
         terminalreporter.write_sep("=", "XpertBench summary")
         report = str(self.finished.report) if self.finished.report else None
-        for line in summary_lines(self.finished.run, str(self.finished.path), report):
-            failed = line.startswith("GATE FAILED") or line.startswith("gate FAILED")
-            terminalreporter.write_line(line, red=failed, bold=failed)
+        verbose = self.config.option.verbose > 0
+        for line in summary_lines(self.finished.run, str(self.finished.path), report, verbose):
+            alarm = line.startswith(("GATE FAILED", "gate FAILED", "RUN INCOMPLETE", "WARNING"))
+            terminalreporter.write_line(line, red=alarm, bold=alarm)
 
     def pytest_unconfigure(self) -> None:
         self.xpert.close()

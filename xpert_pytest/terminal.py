@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from xpert_pytest.results import Aggregate, Interval, RunResult, TaskResult
 from xpert_pytest.schema import Task
 from xpert_pytest.scoring import missed
-from xpert_pytest.taxonomy import DOMAINS, domain_title
+from xpert_pytest.taxonomy import DOMAINS, category_title, domain_title
 
 
 def _pct(value: float | None) -> str:
@@ -20,7 +22,15 @@ def _row(name: str, group: Aggregate, interval: Interval | None) -> str:
     return f"{name:<34} {group.tasks:>6} {_pct(group.mean):>8} {_ci(interval):>16} {group.passed:>7} {group.errors:>7}"
 
 
-def summary_lines(run: RunResult, results_path: str | None, report_path: str | None = None) -> list[str]:
+def _interval_rows(title: str, intervals: dict[str, Interval], label: Callable[[str], str] = str) -> list[str]:
+    rows = [f"{title:<48} {'tasks':>6} {'score':>8} {'95% CI':>16}"]
+    rows += [f"{label(k):<48} {i.n:>6} {i.value:>8.1%} {_ci(i):>16}" for k, i in intervals.items()]
+    return rows
+
+
+def summary_lines(
+    run: RunResult, results_path: str | None, report_path: str | None = None, verbose: bool = False
+) -> list[str]:
     summary = run.summary
     lines = [
         f"model {run.settings.model}  judge {run.settings.judge}  dataset {run.dataset_name} ({run.dataset_fingerprint})",
@@ -39,6 +49,10 @@ def summary_lines(run: RunResult, results_path: str | None, report_path: str | N
         f"overall score {_pct(summary.overall.mean)} {_ci(overall)} over {summary.overall.scored} scored task(s); "
         f"pass score {run.settings.pass_score:.0%}; {summary.overall.errors} error(s)"
     )
+    if stats and stats.by_dimension:
+        lines += _interval_rows("dimension (share of rubric weight met)", stats.by_dimension)
+    if stats and verbose and stats.by_category:
+        lines += _interval_rows("category", stats.by_category, _category_name)
     if stats and stats.by_skill_group:
         lines.append(
             "skills: " + "; ".join(f"{group} {i.value:.1%} {_ci(i)}" for group, i in stats.by_skill_group.items())
@@ -67,6 +81,11 @@ def summary_lines(run: RunResult, results_path: str | None, report_path: str | N
     if report_path:
         lines.append(f"report written to {report_path}")
     return lines
+
+
+def _category_name(key: str) -> str:
+    domain, _, category = key.partition("/")
+    return f"{domain_title(domain)} · {category_title(domain, category)}"
 
 
 def _money(value: float | None) -> str:
