@@ -11,7 +11,6 @@ from tests import factory
 from xpert_pytest.loopback import LoopbackServer
 
 
-
 @pytest.fixture
 def loopback() -> Iterator[LoopbackServer]:
     with LoopbackServer() as server:

@@ -54,7 +54,7 @@ def anchor(record: dict[str, Any], met: list[bool], response: str | None = None)
         "source": "test anchor",
         "verdicts": [
             {"checkpoint_id": c["id"], "met": m, "rationale": f"{c['id']} {'met' if m else 'missed'}"}
-            for c, m in zip(record["rubric"], met)
+            for c, m in zip(record["rubric"], met, strict=True)
         ],
         "graded_by": "test suite",
         "provenance": dict(PROVENANCE),

@@ -26,7 +26,7 @@ def test_hand_computed_scores_match_the_factory() -> None:
     tasks = factory.standard_tasks()
     anchors = factory.standard_anchors(tasks)
     assert {t["id"]: factory.loopback_score(t) for t in tasks} == pytest.approx(LOOPBACK_SCORES)
-    assert {t["id"]: factory.anchor_score(t, a) for t, a in zip(tasks, anchors)} == pytest.approx(ANCHOR_SCORES)
+    assert {t["id"]: factory.anchor_score(t, a) for t, a in zip(tasks, anchors, strict=True)} == pytest.approx(ANCHOR_SCORES)
 
 
 def test_without_model_only_the_projects_own_tests_run(pytester: pytest.Pytester, bench_dir: Path) -> None:

@@ -11,11 +11,7 @@ from statistics import fmean, pstdev
 
 from xpert_pytest.results import Epochs, Interval, Statistics, TaskResult
 from xpert_pytest.taxonomy import DIMENSIONS, SKILL_GROUPS
-from xpert_pytest.uncertainty import DEFAULT_RESAMPLES, DEFAULT_SEED, Estimate, mean_ci, ratio_ci
-
-
-def _interval(estimate: Estimate | None) -> Interval | None:
-    return None if estimate is None else Interval(**estimate.as_dict())
+from xpert_pytest.uncertainty import DEFAULT_RESAMPLES, DEFAULT_SEED, as_interval, mean_ci, ratio_ci
 
 
 def _by(tasks: list[TaskResult], key: Callable[[TaskResult], str], resamples: int, seed: int) -> dict[str, Interval]:
@@ -24,7 +20,7 @@ def _by(tasks: list[TaskResult], key: Callable[[TaskResult], str], resamples: in
         groups.setdefault(key(task), []).append(task.score or 0.0)
     out = {}
     for name, scores in sorted(groups.items()):
-        interval = _interval(mean_ci(scores, resamples, seed))
+        interval = as_interval(mean_ci(scores, resamples, seed))
         if interval is not None:
             out[name] = interval
     return out
@@ -38,7 +34,7 @@ def weight_share(tasks: Iterable[TaskResult], dimensions: Iterable[str], resampl
         if checkpoints:
             met.append(float(sum(v.weight for v in checkpoints if v.met)))
             total.append(float(sum(v.weight for v in checkpoints)))
-    return _interval(ratio_ci(met, total, resamples, seed))
+    return as_interval(ratio_ci(met, total, resamples, seed))
 
 
 def epoch_spread(scored: list[TaskResult]) -> Epochs | None:
@@ -62,7 +58,7 @@ def statistics(results: Iterable[TaskResult], resamples: int = DEFAULT_RESAMPLES
     return Statistics(
         resamples=resamples,
         seed=seed,
-        overall=_interval(mean_ci([r.score or 0.0 for r in scored], resamples, seed)),
+        overall=as_interval(mean_ci([r.score or 0.0 for r in scored], resamples, seed)),
         by_domain=_by(scored, lambda r: r.domain, resamples, seed),
         by_category=_by(scored, lambda r: f"{r.domain}/{r.category}", resamples, seed),
         by_dimension=by_dimension,

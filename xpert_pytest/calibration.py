@@ -25,7 +25,7 @@ from xpert_pytest.judge import JudgeError, ShotJudge
 from xpert_pytest.results import Interval
 from xpert_pytest.schema import Exemplar, Task
 from xpert_pytest.scoring import task_score
-from xpert_pytest.uncertainty import DEFAULT_RESAMPLES, DEFAULT_SEED, paired_diff_ci
+from xpert_pytest.uncertainty import DEFAULT_RESAMPLES, DEFAULT_SEED, as_interval, mean_ci, paired_diff_ci
 
 
 class Model(BaseModel):
@@ -179,8 +179,6 @@ def _grouped(anchors: list[GradedAnchor], key: Callable[[GradedAnchor, Pair], st
 
 
 def summarize_config(config: JudgeConfig, anchors: list[GradedAnchor], resamples: int, seed: int) -> ConfigReport:
-    from xpert_pytest.uncertainty import mean_ci
-
     ok = [a for a in anchors if a.error is None and a.judge_score is not None]
     errors = [a.judge_score - a.expert_score for a in ok if a.judge_score is not None]
     shift = {}
@@ -188,11 +186,10 @@ def summarize_config(config: JudgeConfig, anchors: list[GradedAnchor], resamples
         pairs = [(a.injected[name], a.judge_score) for a in ok if name in a.injected and a.judge_score is not None]
         diff = paired_diff_ci([p[0] for p in pairs], [p[1] for p in pairs], resamples, seed)
         if diff is not None:
-            shift[name] = Interval(**diff.as_dict())
+            shift[name] = diff.interval()
 
     def interval(values: list[float]) -> Interval | None:
-        estimate = mean_ci(values, resamples, seed)
-        return None if estimate is None else Interval(**estimate.as_dict())
+        return as_interval(mean_ci(values, resamples, seed))
 
     return ConfigReport(
         config=config,
@@ -284,5 +281,5 @@ def leniency(
         judge=judge, other=other, tasks=len(shared),
         judge_mean=sum(first[t] for t in shared) / len(shared) if shared else 0.0,
         other_mean=sum(second[t] for t in shared) / len(shared) if shared else 0.0,
-        difference=None if diff is None else Interval(**diff.as_dict()),
+        difference=as_interval(diff),
     )

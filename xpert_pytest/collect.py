@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from xpert_pytest.schema import Task
     from xpert_pytest.session import XpertSession
 
-RESULT_KEY = pytest.StashKey["TaskResult"]()
+RESULT_KEY: pytest.StashKey[TaskResult] = pytest.StashKey()
 
 
 class TaskUnscored(Exception):

@@ -52,7 +52,7 @@ class Benchmark:
     tasks: list[Task]
     exemplars: dict[str, list[Exemplar]]
     fingerprint: str
-    where: dict[str, Located] = field(default_factory=dict)
+    where: dict[str, Located | str] = field(default_factory=dict)
     _by_id: dict[str, Task] = field(default_factory=dict, repr=False, compare=False)
 
     def by_id(self) -> dict[str, Task]:
@@ -172,10 +172,14 @@ def load_local(folder: Path, exemplar_dir: Path | None) -> Benchmark:
     data_files = sorted(folder.glob(DATA_GLOB))
     if not data_files:
         raise DataError([f"{folder}: no data files matching {DATA_GLOB}"])
-    rows = [item for path in data_files for item in _read_jsonl(path, problems)]
+    rows: list[tuple[Located | str, dict[str, Any]]] = [
+        item for path in data_files for item in _read_jsonl(path, problems)
+    ]
     tasks = check_tasks(list(_validate(Task, rows, "id", problems)), problems)
     exemplar_files = sorted(exemplar_dir.glob(EXEMPLAR_GLOB)) if exemplar_dir else []
-    exemplar_rows = [item for path in exemplar_files for item in _read_jsonl(path, problems)]
+    exemplar_rows: list[tuple[Located | str, dict[str, Any]]] = [
+        item for path in exemplar_files for item in _read_jsonl(path, problems)
+    ]
     exemplars = check_exemplars(
         list(_validate(Exemplar, exemplar_rows, "task_id", problems)),
         {t.id: t for t in tasks},

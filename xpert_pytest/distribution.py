@@ -32,9 +32,10 @@ class PartitionScheduling(LoadScheduling):
         if not self._check_nodes_have_same_collection():
             self.log("**Different tests collected, aborting run**")
             return
-        self.collection = next(iter(self.node2collection.values()))
-        self.pending = []
-        indices = list(range(len(self.collection)))
+        collection: list[str] = next(iter(self.node2collection.values()))
+        self.collection = collection
+        self.pending: list[int] = []
+        indices = list(range(len(collection)))
         for node in self.nodes:
             mine = worker_partition(indices, node.gateway.id, self.numnodes)
             if mine:

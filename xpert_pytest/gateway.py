@@ -12,8 +12,8 @@ import asyncio
 import os
 import random
 import time
-from functools import lru_cache
 from contextlib import AbstractAsyncContextManager, nullcontext
+from functools import cache
 from typing import Any, Protocol
 
 from xpert_pytest.budget import Budget
@@ -75,7 +75,7 @@ def import_litellm() -> Any:
     return litellm
 
 
-@lru_cache(maxsize=None)
+@cache
 def supports_structured_output(model: str) -> bool:
     litellm = import_litellm()
     try:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from functools import lru_cache
-from dataclasses import dataclass, field
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 from pydantic import ValidationError
@@ -208,7 +208,7 @@ class EnsembleJudge:
         gradings = [g for g in outcomes if isinstance(g, Grading)]
         calls = [c for g in gradings for c in g.calls]
         raw = [r for g in gradings for r in g.raw]
-        failures = [(j.name, e) for j, e in zip(self.judges, outcomes) if isinstance(e, BaseException)]
+        failures = [(j.name, e) for j, e in zip(self.judges, outcomes, strict=True) if isinstance(e, BaseException)]
         if failures:
             for _, error in failures:
                 if isinstance(error, JudgeError):
@@ -224,6 +224,6 @@ class EnsembleJudge:
             votes = [g.verdicts[checkpoint.id] for g in gradings]
             yes = sum(v.met for v in votes)
             split += 0 < yes < len(votes)
-            rationale = " | ".join(f"{j.name} ({'met' if v.met else 'not met'}): {v.rationale}" for j, v in zip(self.judges, votes))
+            rationale = " | ".join(f"{j.name} ({'met' if v.met else 'not met'}): {v.rationale}" for j, v in zip(self.judges, votes, strict=True))
             verdicts[checkpoint.id] = Verdict(checkpoint_id=checkpoint.id, met=2 * yes > len(votes), rationale=rationale)
         return Grading(verdicts=verdicts, raw=raw, calls=calls, disagreements=split)

@@ -96,7 +96,7 @@ class LoopbackServer:
     @property
     def api_base(self) -> str:
         host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        return f"http://{host!s}:{port}/v1"
 
     def __enter__(self) -> LoopbackServer:
         self._thread.start()

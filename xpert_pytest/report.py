@@ -18,8 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from xpert_pytest.analysis import statistics, weight_share
-from xpert_pytest.results import Interval, RunResult, TaskResult
+from xpert_pytest.analysis import statistics
+from xpert_pytest.results import Interval, RunResult, Statistics, TaskResult
 from xpert_pytest.taxonomy import DIMENSIONS, DOMAINS, SKILL_GROUPS, category_title, domain_title
 from xpert_pytest.uncertainty import paired_diff_ci
 
@@ -163,23 +163,34 @@ def run_label(run: RunResult) -> str:
     return f"{run.settings.model} · judged by {run.settings.judge} · {run.started:%Y-%m-%d %H:%M}"
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One run in a comparison."""
+
+    run: RunResult
+    label: str
+    stats: Statistics
+
+    @property
+    def score(self) -> float:
+        return self.stats.overall.value if self.stats.overall else -1.0
+
+    def scores(self) -> dict[str, float]:
+        return {t.task_id: t.score for t in self.run.tasks if t.status == "scored" and t.score is not None}
+
+
 def comparison_context(runs: list[RunResult]) -> dict[str, Any]:
-    entries = []
-    for run in runs:
-        stats = run.statistics or statistics(run.tasks)
-        scored = [t for t in run.tasks if t.status == "scored"]
-        dims = {d: weight_share(scored, [d], stats.resamples, stats.seed) for d in DIMENSIONS}
-        entries.append({"run": run, "label": run_label(run), "stats": stats, "dims": dims})
-    entries.sort(key=lambda e: -(e["stats"].overall.value if e["stats"].overall else -1))
+    entries = sorted(
+        (Entry(run, run_label(run), run.statistics or statistics(run.tasks)) for run in runs), key=lambda e: -e.score
+    )
     pairs = []
     for a, b in itertools.combinations(entries, 2):
-        scores_a = {t.task_id: t.score for t in a["run"].tasks if t.status == "scored" and t.score is not None}
-        scores_b = {t.task_id: t.score for t in b["run"].tasks if t.status == "scored" and t.score is not None}
+        scores_a, scores_b = a.scores(), b.scores()
         shared = sorted(scores_a.keys() & scores_b.keys())
         diff = paired_diff_ci([scores_a[k] for k in shared], [scores_b[k] for k in shared])
-        pairs.append({"a": a["label"], "b": b["label"], "n": len(shared), "diff": diff})
-    domains = [d for d in DOMAINS if any(d in e["stats"].by_domain for e in entries)]
-    dimensions = [d for d in DIMENSIONS if any(e["dims"].get(d) for e in entries)]
+        pairs.append({"a": a.label, "b": b.label, "n": len(shared), "diff": diff})
+    domains = [d for d in DOMAINS if any(d in e.stats.by_domain for e in entries)]
+    dimensions = [d for d in DIMENSIONS if any(d in e.stats.by_dimension for e in entries)]
     return {"entries": entries, "pairs": pairs, "domains": domains, "dimensions": dimensions, "domain_label": _domain_label}
 
 

@@ -21,11 +21,11 @@ from xpert_pytest.cache import CallCache
 from xpert_pytest.concurrency import AdaptiveLimiter
 from xpert_pytest.dataset import Benchmark, DataError, load_benchmark
 from xpert_pytest.engine import Candidate, Engine, ModelCandidate
-from xpert_pytest.gateway import ModelClient
 from xpert_pytest.gates import baseline_gate, decide, evaluate_gates
+from xpert_pytest.gateway import ModelClient
 from xpert_pytest.judge import EnsembleJudge, Judge, ShotJudge
-from xpert_pytest.replay import ANCHOR_MODEL, EXPERT_JUDGE, REPLAY_NOTE, AnchorModel, ExpertReplayJudge
 from xpert_pytest.recorded import RecordedAnswer, RecordedModel, load_answers
+from xpert_pytest.replay import ANCHOR_MODEL, EXPERT_JUDGE, REPLAY_NOTE, AnchorModel, ExpertReplayJudge
 from xpert_pytest.results import RunResult, RunSettings, TaskResult, read_results, write_results
 from xpert_pytest.schema import Task
 from xpert_pytest.settings import Settings, self_preference

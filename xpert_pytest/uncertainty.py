@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from xpert_pytest.results import Interval
 
 DEFAULT_RESAMPLES = 2000
 DEFAULT_SEED = 20260402
@@ -22,15 +25,19 @@ class Estimate:
     high: float
     n: int
 
-    def as_dict(self) -> dict[str, float | int]:
-        return {"value": self.value, "low": self.low, "high": self.high, "n": self.n}
+    def interval(self) -> Interval:
+        return Interval(value=self.value, low=self.low, high=self.high, n=self.n)
 
 
-def _interval(samples: object) -> tuple[float, float]:
+def as_interval(estimate: Estimate | None) -> Interval | None:
+    return None if estimate is None else estimate.interval()
+
+
+def _interval(samples: Any) -> tuple[float, float]:
     import numpy as np
 
     tail = (1 - LEVEL) / 2 * 100
-    low, high = np.percentile(samples, [tail, 100 - tail])
+    low, high = np.percentile(np.asarray(samples, dtype=float), [tail, 100 - tail])
     return float(low), float(high)
 
 
@@ -75,4 +82,4 @@ def paired_diff_ci(
     """Mean of a − b over the same tasks, resampling tasks (pairs) together."""
     if len(a) != len(b):
         raise ValueError("paired samples must have the same length")
-    return mean_ci([x - y for x, y in zip(a, b)], resamples, seed)
+    return mean_ci([x - y for x, y in zip(a, b, strict=True)], resamples, seed)
