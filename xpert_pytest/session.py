@@ -119,9 +119,10 @@ class XpertSession:
         task = self.bench.by_id().get(task_id)
         if task is None or task_id in self.results:
             return
+        last_line = message.strip().splitlines()[-1] if message.strip() else "no report"
         self.results[task_id] = TaskResult(
             task_id=task.id, domain=task.domain, category=task.category, title=task.title, language=task.language,
-            status="error", error=f"the process running this task crashed: {message.strip().splitlines()[-1] if message.strip() else 'no report'}",
+            status="error", error=f"the process running this task crashed: {last_line}",
         )
 
     def finish(self, pytest_status: int) -> Finished:

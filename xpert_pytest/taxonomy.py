@@ -80,17 +80,6 @@ DOMAINS: Final[dict[str, tuple[str, dict[str, str]]]] = {
     ),
 }
 
-# Task counts per domain in the paper (1,346 tasks); used to describe proportions, never to score.
-PAPER_TASK_COUNTS: Final[dict[str, int]] = {
-    "education": 329,
-    "engineering": 275,
-    "finance": 244,
-    "law": 215,
-    "humanities": 116,
-    "computer_science": 92,
-    "healthcare": 75,
-}
-
 DIMENSIONS: Final[tuple[str, ...]] = (
     "Instruction Following",
     "Constraint Satisfaction",
@@ -143,9 +132,3 @@ def domain_title(domain: str) -> str:
 def category_title(domain: str, category: str) -> str:
     return DOMAINS[domain][1][category]
 
-
-def skill_group(dimension: str) -> str:
-    for group, members in SKILL_GROUPS.items():
-        if dimension in members:
-            return group
-    return "general"
