@@ -286,3 +286,9 @@ def test_rejudging_an_old_run_costs_only_judge_calls(pytester: pytest.Pytester, 
     rejudged.assert_outcomes(passed=3)
     assert loopback.stats.by_model == {"stub-model": 3, "stub-judge": 3, "lenient-judge": 3}
     assert set(scores_of(pytester.path).values()) == {1.0}
+
+
+def test_a_hub_id_that_cannot_be_reached_is_a_clear_usage_error(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_subprocess("--xpert-model=xpert/anchor", "--xpert-dataset=xpertbench/not-here")
+    assert result.ret == 4
+    result.stderr.fnmatch_lines(["*xpertbench/not-here: cannot load dataset: *Hub (OfflineModeIsEnabled)*"])
