@@ -49,7 +49,7 @@ def test_nonsense_is_reported() -> None:
 def _judge(tmp_path: Path, server: LoopbackServer, cache: CallCache | None = None) -> tuple[ShotJudge, object]:
     bench = load_benchmark(str(factory.write_dataset(tmp_path)))
     client = ModelClient("openai/stub-judge", {"api_base": server.api_base, "api_key": "sk-x", "max_retries": 0}, cache)
-    return ShotJudge(client, bench), bench.by_id()["law-t-0001"]
+    return ShotJudge(client, bench), bench.by_id["law-t-0001"]
 
 
 def test_repair_asks_only_for_what_is_missing(tmp_path: Path, loopback: LoopbackServer) -> None:

@@ -215,7 +215,7 @@ async def _calibrate_config(
 ) -> list[GradedAnchor]:
     judge = ShotJudge(client, bench, extra_shots=config.shots, batch_size=config.batch, leave_one_out=True)
     limit = asyncio.Semaphore(concurrency)
-    tasks = bench.by_id()
+    tasks = bench.by_id
 
     async def one(task: Task, anchor: Exemplar) -> GradedAnchor:
         async with limit:
@@ -261,7 +261,7 @@ def leniency(
     async def grade_all(name: str) -> dict[str, float]:
         shot_judge = ShotJudge(make_client(name), bench)
         limit = asyncio.Semaphore(concurrency)
-        tasks = bench.by_id()
+        tasks = bench.by_id
 
         async def one(task_id: str) -> tuple[str, float | None]:
             async with limit:

@@ -13,6 +13,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -53,12 +54,10 @@ class Benchmark:
     exemplars: dict[str, list[Exemplar]]
     fingerprint: str
     where: dict[str, Located | str] = field(default_factory=dict)
-    _by_id: dict[str, Task] = field(default_factory=dict, repr=False, compare=False)
 
+    @cached_property
     def by_id(self) -> dict[str, Task]:
-        if len(self._by_id) != len(self.tasks):
-            self._by_id = {task.id: task for task in self.tasks}
-        return self._by_id
+        return {task.id: task for task in self.tasks}
 
 
 def format_validation_error(where: Located | str, record_id: str | None, error: ValidationError) -> list[str]:
@@ -71,7 +70,7 @@ def format_validation_error(where: Located | str, record_id: str | None, error: 
     return lines
 
 
-def _read_jsonl(path: Path, problems: list[str]) -> Iterator[tuple[Located, dict[str, Any]]]:
+def read_jsonl(path: Path, problems: list[str]) -> Iterator[tuple[Located, dict[str, Any]]]:
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -88,7 +87,7 @@ def _read_jsonl(path: Path, problems: list[str]) -> Iterator[tuple[Located, dict
             yield where, value
 
 
-def _validate(
+def validate_rows(
     model: type[BaseModel], rows: Iterable[tuple[Located | str, dict[str, Any]]], key: str, problems: list[str]
 ) -> Iterator[tuple[Located | str, Any]]:
     for where, row in rows:
@@ -173,15 +172,15 @@ def load_local(folder: Path, exemplar_dir: Path | None) -> Benchmark:
     if not data_files:
         raise DataError([f"{folder}: no data files matching {DATA_GLOB}"])
     rows: list[tuple[Located | str, dict[str, Any]]] = [
-        item for path in data_files for item in _read_jsonl(path, problems)
+        item for path in data_files for item in read_jsonl(path, problems)
     ]
-    tasks = check_tasks(list(_validate(Task, rows, "id", problems)), problems)
+    tasks = check_tasks(list(validate_rows(Task, rows, "id", problems)), problems)
     exemplar_files = sorted(exemplar_dir.glob(EXEMPLAR_GLOB)) if exemplar_dir else []
     exemplar_rows: list[tuple[Located | str, dict[str, Any]]] = [
-        item for path in exemplar_files for item in _read_jsonl(path, problems)
+        item for path in exemplar_files for item in read_jsonl(path, problems)
     ]
     exemplars = check_exemplars(
-        list(_validate(Exemplar, exemplar_rows, "task_id", problems)),
+        list(validate_rows(Exemplar, exemplar_rows, "task_id", problems)),
         {t.id: t for t in tasks},
         problems,
         _invalid_ids(rows, tasks),
@@ -208,7 +207,7 @@ def load_hub(repo_id: str, cache_dir: str | None = None) -> Benchmark:
     except Exception as exc:  # datasets raises many unrelated types for "cannot resolve"
         raise DataError([f"{repo_id}: cannot load dataset: {type(exc).__name__}: {exc}"]) from exc
     rows: list[tuple[Located | str, dict[str, Any]]] = [(f"{repo_id}[{i}]", row) for i, row in enumerate(table)]
-    tasks = check_tasks(list(_validate(Task, rows, "id", problems)), problems)
+    tasks = check_tasks(list(validate_rows(Task, rows, "id", problems)), problems)
     invalid = _invalid_ids(rows, tasks)
     try:
         anchor_table = datasets.load_dataset(repo_id, "exemplars", split=SPLIT, cache_dir=cache_dir)
@@ -218,7 +217,7 @@ def load_hub(repo_id: str, cache_dir: str | None = None) -> Benchmark:
     except ValueError:
         anchor_rows = []
     exemplars = check_exemplars(
-        list(_validate(Exemplar, anchor_rows, "task_id", problems)), {t.id: t for t in tasks}, problems, invalid
+        list(validate_rows(Exemplar, anchor_rows, "task_id", problems)), {t.id: t for t in tasks}, problems, invalid
     )
     if problems:
         raise DataError(problems)

@@ -114,7 +114,7 @@ def select_shots(bench: Benchmark, task: Task, extra_shots: int, exclude_task: s
     extra: list[Shot] = []
     if extra_shots == 0:
         return own
-    tasks = bench.by_id()
+    tasks = bench.by_id
     for other in sorted(t.id for t in bench.tasks if t.domain == task.domain and t.category == task.category):
         if len(extra) >= extra_shots:
             break

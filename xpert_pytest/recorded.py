@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from xpert_pytest.cache import Completion
-from xpert_pytest.dataset import DataError, Located, format_validation_error
+from xpert_pytest.dataset import DataError, read_jsonl, validate_rows
 from xpert_pytest.schema import SLUG, Task
 
 
@@ -29,18 +29,10 @@ def load_answers(path: Path, task_ids: set[str]) -> dict[str, RecordedAnswer]:
     problems: list[str] = []
     answers: dict[str, RecordedAnswer] = {}
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        rows = list(read_jsonl(path, problems))
     except OSError as exc:
         raise DataError([f"{path}: cannot read recorded answers: {exc}"]) from exc
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = Located(str(path), number)
-        try:
-            answer = RecordedAnswer.model_validate_json(line)
-        except ValidationError as exc:
-            problems.extend(format_validation_error(where, None, exc))
-            continue
+    for where, answer in validate_rows(RecordedAnswer, rows, "task_id", problems):
         if answer.task_id not in task_ids:
             problems.append(f"{where}: [{answer.task_id}] field task_id: no task with this id in the dataset")
         elif answer.task_id in answers:

@@ -116,7 +116,7 @@ class XpertSession:
 
     def record_crash(self, task_id: str, message: str) -> None:
         """A task whose process died before it reported (an xdist worker crash) is an error, not lost."""
-        task = self.bench.by_id().get(task_id)
+        task = self.bench.by_id.get(task_id)
         if task is None or task_id in self.results:
             return
         last_line = message.strip().splitlines()[-1] if message.strip() else "no report"

@@ -27,7 +27,7 @@ def compute(bench: Benchmark) -> DatasetStats:
     for task in bench.tasks:
         for checkpoint in task.rubric:
             weights[checkpoint.dimension] += max(checkpoint.weight, 0)
-    by_id = bench.by_id()
+    by_id = bench.by_id
     return DatasetStats(
         tasks=len(bench.tasks),
         by_domain=dict(Counter(t.domain for t in bench.tasks)),
