@@ -84,3 +84,19 @@ def test_judge_calls_are_cached_and_replayed(tmp_path: Path, loopback: LoopbackS
     assert second.calls[0][1].cached and not first.calls[0][1].cached
     assert first.calls[0][0] == "openai/stub-judge"
     assert {c: v.met for c, v in first.verdicts.items()} == {c: v.met for c, v in second.verdicts.items()}
+
+
+def test_ensemble_with_a_failing_judge_is_an_error_that_keeps_every_reply(tmp_path: Path, loopback: LoopbackServer) -> None:
+    from xpert_pytest.judge import EnsembleJudge
+
+    good, task = _judge(tmp_path, loopback)
+    bench = good.bench
+    params = {"api_base": loopback.api_base, "api_key": "sk-x", "max_retries": 0}
+    bad = ShotJudge(ModelClient("openai/other-judge", params, None), bench, repairs=1)
+    loopback.script("other-judge", *[Fault(content="no idea")] * 2)
+    with pytest.raises(JudgeError) as excinfo:
+        asyncio.run(EnsembleJudge([good, bad]).grade(task, stub_answer()))
+    assert str(excinfo.value).startswith("1 of 2 ensemble judges failed (openai/other-judge: judge openai/other-judge gave no")
+    assert excinfo.value.raw[1:] == ["no idea", "no idea"]
+    assert json.loads(excinfo.value.raw[0])["verdicts"][0]["checkpoint_id"] == "c01"
+    assert [model for model, _ in excinfo.value.calls] == ["openai/stub-judge", "openai/other-judge", "openai/other-judge"]

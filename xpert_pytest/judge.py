@@ -45,6 +45,32 @@ class Grading:
     disagreements: int = 0
 
 
+@dataclass
+class Gathered:
+    """Concurrent gradings sorted out: what succeeded, what failed (by position), and every raw
+    reply and call of both, so a failure keeps the evidence of the calls that did answer."""
+
+    gradings: list[Grading] = field(default_factory=list)
+    failures: list[tuple[int, Exception]] = field(default_factory=list)
+    raw: list[str] = field(default_factory=list)
+    calls: list[JudgeCall] = field(default_factory=list)
+
+
+def _gather(outcomes: list[Grading | BaseException]) -> Gathered:
+    gathered = Gathered()
+    for position, outcome in enumerate(outcomes):
+        if isinstance(outcome, Grading):
+            gathered.gradings.append(outcome)
+        elif isinstance(outcome, Exception):
+            gathered.failures.append((position, outcome))
+        else:
+            raise outcome  # cancellation and interpreter exits are not failures to report
+        if isinstance(outcome, (Grading, JudgeError)):
+            gathered.raw += outcome.raw
+            gathered.calls += outcome.calls
+    return gathered
+
+
 class Judge(Protocol):
     name: str
 
@@ -151,22 +177,14 @@ class ShotJudge:
         batches = [task.rubric[i : i + size] for i in range(0, len(task.rubric), size)]
         views = [task if len(batch) == len(task.rubric) else task.model_copy(update={"rubric": batch}) for batch in batches]
         outcomes = await asyncio.gather(*(self._grade_view(view, answer, shots) for view in views), return_exceptions=True)
-        merged = Grading(verdicts={})
-        failures = []
-        for outcome in outcomes:
-            if isinstance(outcome, Grading):
-                merged.verdicts.update(outcome.verdicts)
-                merged.raw += outcome.raw
-                merged.calls += outcome.calls
-            elif isinstance(outcome, JudgeError):
-                merged.raw += outcome.raw
-                merged.calls += outcome.calls
-                failures.append(str(outcome))
-            else:
-                raise outcome
-        if failures:
-            raise JudgeError("; ".join(failures), merged.raw, merged.calls)
-        return merged
+        gathered = _gather(outcomes)
+        for _, error in gathered.failures:
+            if not isinstance(error, JudgeError):
+                raise error  # a provider failure: the engine reports it as such
+        if gathered.failures:
+            raise JudgeError("; ".join(str(e) for _, e in gathered.failures), gathered.raw, gathered.calls)
+        verdicts = {cid: v for g in gathered.gradings for cid, v in g.verdicts.items()}
+        return Grading(verdicts=verdicts, raw=gathered.raw, calls=gathered.calls)
 
     async def _grade_view(self, task: Task, answer: str, shots: list[Shot]) -> Grading:
         messages = judge_messages(task, answer, shots)
@@ -205,25 +223,17 @@ class EnsembleJudge:
 
     async def grade(self, task: Task, answer: str) -> Grading:
         outcomes = await asyncio.gather(*(j.grade(task, answer) for j in self.judges), return_exceptions=True)
-        gradings = [g for g in outcomes if isinstance(g, Grading)]
-        calls = [c for g in gradings for c in g.calls]
-        raw = [r for g in gradings for r in g.raw]
-        failures = [(j.name, e) for j, e in zip(self.judges, outcomes, strict=True) if isinstance(e, BaseException)]
-        if failures:
-            for _, error in failures:
-                if isinstance(error, JudgeError):
-                    calls += error.calls
-                    raw += error.raw
-                elif not isinstance(error, Exception):
-                    raise error
-            names = ", ".join(f"{name}: {error}" for name, error in failures)
-            raise JudgeError(f"{len(failures)} of {len(self.judges)} ensemble judges failed ({names})", raw, calls)
+        gathered = _gather(outcomes)
+        if gathered.failures:
+            names = ", ".join(f"{self.judges[i].name}: {error}" for i, error in gathered.failures)
+            message = f"{len(gathered.failures)} of {len(self.judges)} ensemble judges failed ({names})"
+            raise JudgeError(message, gathered.raw, gathered.calls)
         verdicts: dict[str, Verdict] = {}
         split = 0
         for checkpoint in task.rubric:
-            votes = [g.verdicts[checkpoint.id] for g in gradings]
+            votes = [g.verdicts[checkpoint.id] for g in gathered.gradings]
             yes = sum(v.met for v in votes)
             split += 0 < yes < len(votes)
             rationale = " | ".join(f"{j.name} ({'met' if v.met else 'not met'}): {v.rationale}" for j, v in zip(self.judges, votes, strict=True))
             verdicts[checkpoint.id] = Verdict(checkpoint_id=checkpoint.id, met=2 * yes > len(votes), rationale=rationale)
-        return Grading(verdicts=verdicts, raw=raw, calls=calls, disagreements=split)
+        return Grading(verdicts=verdicts, raw=gathered.raw, calls=gathered.calls, disagreements=split)
