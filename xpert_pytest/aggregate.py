@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from statistics import fmean
 
 from xpert_pytest.results import Aggregate, Summary, TaskResult
+from xpert_pytest.taxonomy import category_key
 
 
 def aggregate(results: Iterable[TaskResult]) -> Aggregate:
@@ -42,7 +43,7 @@ def summarize(results: Iterable[TaskResult], judges: int = 1) -> Summary:
     return Summary(
         overall=aggregate(results),
         by_domain=_grouped(results, lambda r: r.domain),
-        by_category=_grouped(results, lambda r: f"{r.domain}/{r.category}"),
+        by_category=_grouped(results, lambda r: category_key(r.domain, r.category)),
         model_tokens=sum(r.tokens("model") for r in results),
         judge_tokens=sum(r.tokens("judge") for r in results),
         model_cost_usd=_cost(results, "model"),

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from statistics import fmean, pstdev
 
 from xpert_pytest.results import Epochs, Interval, Statistics, TaskResult
-from xpert_pytest.taxonomy import DIMENSIONS, SKILL_GROUPS
+from xpert_pytest.taxonomy import DIMENSIONS, SKILL_GROUPS, category_key
 from xpert_pytest.uncertainty import DEFAULT_RESAMPLES, DEFAULT_SEED, as_interval, mean_ci, ratio_ci
 
 
@@ -60,7 +60,7 @@ def statistics(results: Iterable[TaskResult], resamples: int = DEFAULT_RESAMPLES
         seed=seed,
         overall=as_interval(mean_ci([r.score or 0.0 for r in scored], resamples, seed)),
         by_domain=_by(scored, lambda r: r.domain, resamples, seed),
-        by_category=_by(scored, lambda r: f"{r.domain}/{r.category}", resamples, seed),
+        by_category=_by(scored, lambda r: category_key(r.domain, r.category), resamples, seed),
         by_dimension=by_dimension,
         by_skill_group=by_group,
         skill_groups={g: list(dims) for g, dims in SKILL_GROUPS.items()},

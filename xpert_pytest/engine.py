@@ -56,6 +56,11 @@ def _record(role: str, model: str, completion: Completion) -> CallRecord:
     )
 
 
+def _describe(exc: Exception) -> str:
+    """A provider error already names model and cause; anything else is named by its type."""
+    return str(exc) if isinstance(exc, ProviderError) else f"{type(exc).__name__}: {exc}"
+
+
 async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: float, epoch: int = 0) -> TaskResult:
     """Answer, grade and score one task; every failure becomes an error result that keeps its evidence."""
     started = time.perf_counter()
@@ -72,7 +77,7 @@ async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: f
     except BudgetExceeded as exc:
         return failed(f"not run: {exc}", budget_stopped=True)
     except Exception as exc:  # provider failures and bugs alike must end as a located error
-        return failed(str(exc) if isinstance(exc, ProviderError) else f"{type(exc).__name__}: {exc}")
+        return failed(_describe(exc))
     calls = [_record("model", candidate.name, answer)]
     if not answer.content.strip():
         return failed(f"{candidate.name} returned an empty answer", calls=calls)
@@ -84,8 +89,7 @@ async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: f
     except BudgetExceeded as exc:
         return failed(f"not graded: {exc}", calls=calls, response=answer.content, budget_stopped=True)
     except Exception as exc:
-        message = str(exc) if isinstance(exc, ProviderError) else f"{type(exc).__name__}: {exc}"
-        return failed(f"judge: {message}", calls=calls, response=answer.content)
+        return failed(f"judge: {_describe(exc)}", calls=calls, response=answer.content)
     calls += [_record("judge", model, c) for model, c in grading.calls]
     met = {cid: v.met for cid, v in grading.verdicts.items()}
     score = task_score(task, met)

@@ -20,7 +20,7 @@ from typing import Any
 
 from xpert_pytest.analysis import statistics
 from xpert_pytest.results import Interval, RunResult, Statistics, TaskResult
-from xpert_pytest.taxonomy import DIMENSIONS, DOMAINS, SKILL_GROUPS, category_title, domain_title
+from xpert_pytest.taxonomy import DIMENSIONS, DOMAINS, SKILL_GROUPS, category_key, category_label, domain_title
 from xpert_pytest.uncertainty import paired_diff_ci
 
 REPORT_FILE = "index.html"
@@ -64,24 +64,8 @@ def _bars(intervals: dict[str, Interval], label: Any = str) -> list[Bar]:
     return [Bar(label(k), i.value, i.low, i.high, i.n) for k, i in intervals.items()]
 
 
-def _domain_label(key: str) -> str:
-    return domain_title(key) if key in DOMAINS else key
-
-
-def _category_label(key: str) -> str:
-    domain, _, category = key.partition("/")
-    try:
-        return f"{domain_title(domain)} · {category_title(domain, category)}"
-    except KeyError:
-        return key
-
-
 def _category_short(key: str) -> str:
-    domain, _, category = key.partition("/")
-    try:
-        return category_title(domain, category)
-    except KeyError:
-        return key
+    return category_label(key, with_domain=False)
 
 
 def _pack(tasks: list[TaskResult]) -> str:
@@ -104,7 +88,7 @@ def _pack(tasks: list[TaskResult]) -> str:
 def _task_rows(run: RunResult) -> list[dict[str, Any]]:
     rows = []
     for t in run.tasks:
-        cost = [c.cost_usd for c in t.calls if not c.cached]
+        model_cost, judge_cost = t.cost("model"), t.cost("judge")
         missed_essential = sum(1 for v in t.verdicts if v.importance == "essential" and not v.met and v.weight > 0)
         rows.append(
             {
@@ -112,12 +96,12 @@ def _task_rows(run: RunResult) -> list[dict[str, Any]]:
                 "title": t.title,
                 "domain": t.domain,
                 "category": t.category,
-                "category_title": _category_label(f"{t.domain}/{t.category}"),
+                "category_title": category_label(category_key(t.domain, t.category)),
                 "language": t.language,
                 "score": t.score,
                 "verdict": "error" if t.status == "error" else ("pass" if t.passed else "fail"),
                 "missed_essential": missed_essential,
-                "cost": None if any(c is None for c in cost) else sum(c for c in cost if c is not None),
+                "cost": None if model_cost is None or judge_cost is None else model_cost + judge_cost,
                 "latency": sum(c.latency_s for c in t.calls),
                 "tokens": t.tokens("model") + t.tokens("judge"),
             }
@@ -134,16 +118,16 @@ def run_context(run: RunResult) -> dict[str, Any]:
         "stats": stats,
         "wall": wall,
         "pass_rate": run.summary.overall.passed / scored if scored else None,
-        "domain_bars": _bars(stats.by_domain, _domain_label),
+        "domain_bars": _bars(stats.by_domain, domain_title),
         "category_bars": _bars(stats.by_category, _category_short),
-        "category_rows": _bars(stats.by_category, _category_label),
+        "category_rows": _bars(stats.by_category, category_label),
         "dimension_bars": _bars(stats.by_dimension),
         "group_bars": _bars(stats.by_skill_group),
         "skill_groups": SKILL_GROUPS,
         "summary_domains": run.summary.by_domain,
         "summary_categories": run.summary.by_category,
-        "domain_label": _domain_label,
-        "category_label": _category_label,
+        "domain_label": domain_title,
+        "category_label": category_label,
         "rows": _task_rows(run),
         "errors": [t for t in run.tasks if t.status == "error"],
         "packed": _pack(run.tasks),
@@ -191,7 +175,7 @@ def comparison_context(runs: list[RunResult]) -> dict[str, Any]:
         pairs.append({"a": a.label, "b": b.label, "n": len(shared), "diff": diff})
     domains = [d for d in DOMAINS if any(d in e.stats.by_domain for e in entries)]
     dimensions = [d for d in DIMENSIONS if any(d in e.stats.by_dimension for e in entries)]
-    return {"entries": entries, "pairs": pairs, "domains": domains, "dimensions": dimensions, "domain_label": _domain_label}
+    return {"entries": entries, "pairs": pairs, "domains": domains, "dimensions": dimensions, "domain_label": domain_title}
 
 
 def render_comparison(runs: list[RunResult], folder: Path) -> Path:

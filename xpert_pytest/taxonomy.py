@@ -132,3 +132,14 @@ def domain_title(domain: str) -> str:
 def category_title(domain: str, category: str) -> str:
     return DOMAINS[domain][1][category]
 
+
+
+def category_key(domain: str, category: str) -> str:
+    """How results name a category: categories are only unique within their domain."""
+    return f"{domain}/{category}"
+
+
+def category_label(key: str, with_domain: bool = True) -> str:
+    domain, _, category = key.partition("/")
+    title = category_title(domain, category)
+    return f"{domain_title(domain)} · {title}" if with_domain else title

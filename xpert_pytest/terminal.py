@@ -7,7 +7,7 @@ from collections.abc import Callable
 from xpert_pytest.results import Aggregate, Interval, RunResult, TaskResult
 from xpert_pytest.schema import Task
 from xpert_pytest.scoring import missed
-from xpert_pytest.taxonomy import DOMAINS, category_title, domain_title
+from xpert_pytest.taxonomy import DOMAINS, category_label, domain_title
 
 
 def _pct(value: float | None) -> str:
@@ -52,7 +52,7 @@ def summary_lines(
     if stats and stats.by_dimension:
         lines += _interval_rows("dimension (share of rubric weight met)", stats.by_dimension)
     if stats and verbose and stats.by_category:
-        lines += _interval_rows("category", stats.by_category, _category_name)
+        lines += _interval_rows("category", stats.by_category, category_label)
     if stats and stats.by_skill_group:
         lines.append(
             "skills: " + "; ".join(f"{group} {i.value:.1%} {_ci(i)}" for group, i in stats.by_skill_group.items())
@@ -81,11 +81,6 @@ def summary_lines(
     if report_path:
         lines.append(f"report written to {report_path}")
     return lines
-
-
-def _category_name(key: str) -> str:
-    domain, _, category = key.partition("/")
-    return f"{domain_title(domain)} · {category_title(domain, category)}"
 
 
 def _money(value: float | None) -> str:
