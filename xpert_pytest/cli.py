@@ -6,8 +6,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xpert_pytest.dataset import Benchmark, DataError, default_exemplar_dir, load_local
+
+if TYPE_CHECKING:
+    from xpert_pytest.results import RunResult
 
 
 class CommandError(Exception):
@@ -76,18 +80,19 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
-    from xpert_pytest.report import render_comparison, render_run
+def _read_run(name: str) -> RunResult:
     from xpert_pytest.results import read_results
 
-    runs = []
-    for name in args.results:
-        try:
-            runs.append(read_results(Path(name)))
-        except (OSError, ValueError, ValidationError) as exc:
-            raise CommandError(f"{name}: not a readable results file: {exc}") from exc
+    try:
+        return read_results(Path(name))
+    except (OSError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
+        raise CommandError(f"{name}: not a readable results file: {exc}") from exc
+
+
+def _report(args: argparse.Namespace) -> int:
+    from xpert_pytest.report import render_comparison, render_run
+
+    runs = [_read_run(name) for name in args.results]
     out = Path(args.output)
     path = render_run(runs[0], out) if len(runs) == 1 else render_comparison(runs, out)
     print(f"report written to {path}")
@@ -121,11 +126,9 @@ def _calibrate(args: argparse.Namespace) -> int:
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
     if args.leniency:
-        from xpert_pytest.results import read_results
-
         if len(args.judge) != 2:
             raise CommandError("--leniency compares exactly two judges: give --judge twice")
-        run = read_results(Path(args.leniency))
+        run = _read_run(args.leniency)
         answers = {t.task_id: t.response for t in run.tasks if t.response}
         result = leniency(bench, answers, args.judge[0], args.judge[1], make_client, args.concurrency, args.bootstrap)
         (out / "leniency.json").write_text(result.model_dump_json(indent=1), encoding="utf-8")
