@@ -7,7 +7,9 @@ Without it, nothing here changes a test run beyond registering options and domai
 
 from __future__ import annotations
 
+import gc
 import uuid
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -116,7 +118,10 @@ class XpertHooks:
         self.xpert = xpert
         self.finished: Finished | None = None
 
-    def pytest_sessionstart(self, session: pytest.Session) -> None:
+    @pytest.hookimpl(wrapper=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> Generator[None, None, None]:
+        """Loads after the other plugins' session start, so that xdist's workers boot meanwhile."""
+        yield
         from xpert_pytest.dataset import DataError
 
         try:
@@ -172,7 +177,9 @@ class XpertHooks:
         elif report.failed:
             self.xpert.record_crash(report.nodeid.rpartition("/")[2], str(report.longrepr))
 
+    @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        """Runs before xdist waits for its workers to exit, so that their exit overlaps our summing up."""
         if _is_worker(self.config) or self.config.option.collectonly or not self.xpert.loaded:
             return
         self.finished = self.xpert.finish(int(exitstatus))
@@ -191,7 +198,12 @@ class XpertHooks:
             terminalreporter.write_line(line, red=alarm, bold=alarm)
 
     def pytest_unconfigure(self) -> None:
+        """After one last collection (while pytest still reports unraisable exceptions), freeze
+        what is left: everything alive now lives until exit, and the interpreter's passes over it
+        at exit took half a second for a full run's results."""
         self.xpert.close()
+        gc.collect()
+        gc.freeze()
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
