@@ -1,7 +1,9 @@
 """Scores with confidence intervals, by domain, category, checkpoint dimension and skill group.
 
 A dimension's score pools its checkpoints over tasks: the met positive weight of the
-dimension's checkpoints divided by their total positive weight, with tasks resampled whole.
+dimension's checkpoints divided by their total positive weight. Its interval resamples the run's
+tasks whole, including those with no checkpoint of that dimension (they add nothing to either
+sum), so that the overall score, every dimension and every skill group share one set of draws.
 """
 
 from __future__ import annotations
@@ -26,15 +28,25 @@ def _by(tasks: list[TaskResult], key: Callable[[TaskResult], str], resamples: in
     return out
 
 
-def weight_share(tasks: Iterable[TaskResult], dimensions: Iterable[str], resamples: int, seed: int) -> Interval | None:
-    wanted = set(dimensions)
-    met, total = [], []
-    for task in tasks:
-        checkpoints = [v for v in task.verdicts if v.dimension in wanted and v.weight > 0]
-        if checkpoints:
-            met.append(float(sum(v.weight for v in checkpoints if v.met)))
-            total.append(float(sum(v.weight for v in checkpoints)))
-    return as_interval(ratio_ci(met, total, resamples, seed))
+def weight_shares(tasks: list[TaskResult], resamples: int, seed: int) -> tuple[dict[str, Interval], dict[str, Interval]]:
+    """The met share of positive rubric weight per dimension and per skill group."""
+    met = {d: [0.0] * len(tasks) for d in DIMENSIONS}
+    total = {d: [0.0] * len(tasks) for d in DIMENSIONS}
+    for row, task in enumerate(tasks):
+        for v in task.verdicts:
+            if v.weight > 0 and v.dimension in total:
+                total[v.dimension][row] += v.weight
+                met[v.dimension][row] += v.weight if v.met else 0.0
+
+    def share(dimensions: Iterable[str]) -> Interval | None:
+        dims = list(dimensions)
+        task_met = [sum(parts) for parts in zip(*(met[d] for d in dims))]
+        task_total = [sum(parts) for parts in zip(*(total[d] for d in dims))]
+        return as_interval(ratio_ci(task_met, task_total, resamples, seed))
+
+    by_dimension = {d: s for d in DIMENSIONS if (s := share([d])) is not None}
+    by_group = {g: s for g, dims in SKILL_GROUPS.items() if (s := share(dims)) is not None}
+    return by_dimension, by_group
 
 
 def epoch_spread(scored: list[TaskResult]) -> Epochs | None:
@@ -53,8 +65,7 @@ def epoch_spread(scored: list[TaskResult]) -> Epochs | None:
 
 def statistics(results: Iterable[TaskResult], resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED) -> Statistics:
     scored = sorted((r for r in results if r.status == "scored" and r.score is not None), key=lambda r: r.task_id)
-    by_dimension = {d: i for d in DIMENSIONS if (i := weight_share(scored, [d], resamples, seed)) is not None}
-    by_group = {g: i for g, dims in SKILL_GROUPS.items() if (i := weight_share(scored, dims, resamples, seed)) is not None}
+    by_dimension, by_group = weight_shares(scored, resamples, seed)
     return Statistics(
         resamples=resamples,
         seed=seed,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from xpert_pytest.results import Interval
@@ -41,6 +42,22 @@ def _interval(samples: Any) -> tuple[float, float]:
     return float(low), float(high)
 
 
+@lru_cache(maxsize=8)
+def _draw_counts(n: int, resamples: int, seed: int) -> Any:
+    """How often each of n items is drawn in each resample, as a (resamples × n) matrix.
+
+    A statistic over the resamples is then one matrix-vector product instead of a gather of
+    resamples × n values, and the statistics of a run share one draw for each sample size.
+    """
+    import numpy as np
+
+    picks = np.random.default_rng(seed).integers(0, n, size=(resamples, n))
+    picks += np.arange(resamples)[:, None] * n
+    counts = np.bincount(picks.ravel(), minlength=resamples * n).reshape(resamples, n).astype(float)
+    counts.flags.writeable = False
+    return counts
+
+
 def mean_ci(values: Sequence[float], resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED) -> Estimate | None:
     if not values:
         return None
@@ -49,8 +66,7 @@ def mean_ci(values: Sequence[float], resamples: int = DEFAULT_RESAMPLES, seed: i
     data = np.asarray(values, dtype=float)
     if len(data) == 1:
         return Estimate(float(data[0]), float(data[0]), float(data[0]), 1)
-    rng = np.random.default_rng(seed)
-    means = data[rng.integers(0, len(data), size=(resamples, len(data)))].mean(axis=1)
+    means = _draw_counts(len(data), resamples, seed) @ data / len(data)
     low, high = _interval(means)
     return Estimate(float(data.mean()), low, high, len(data))
 
@@ -68,10 +84,9 @@ def ratio_ci(
     value = float(num.sum() / den.sum())
     if len(num) == 1:
         return Estimate(value, value, value, 1)
-    rng = np.random.default_rng(seed)
-    picks = rng.integers(0, len(num), size=(resamples, len(num)))
-    totals = den[picks].sum(axis=1)
-    ratios = np.divide(num[picks].sum(axis=1), totals, out=np.full(resamples, value), where=totals > 0)
+    counts = _draw_counts(len(num), resamples, seed)
+    totals = counts @ den
+    ratios = np.divide(counts @ num, totals, out=np.full(resamples, value), where=totals > 0)
     low, high = _interval(ratios)
     return Estimate(value, low, high, len(num))
 
