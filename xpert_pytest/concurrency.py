@@ -3,9 +3,12 @@
 The ceiling is what the user sets; rate limits lower it. Additive increase, multiplicative
 decrease: a rate-limited call halves the limit (at most once per cool-down, so a burst of 429s
 counts as one signal), and each success adds 1/limit, so the limit climbs back by about one per
-round of successful calls. Waiting calls are served by priority, the position of their task in
-the run, so a task's judge call overtakes the answers of later tasks: tests finish in order and
-the calls of one task never wait behind a whole round of others.
+round of successful calls.
+
+Waiting calls are served by the position of their task in the run, so tests finish about in
+order. A grading call ranks with the answers one window (the current limit) of tasks later, so
+answers keep about a round ahead of grading: as the run drains, grading is left to fill every
+place, rather than a last round that holds only the few tasks left over.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 PRIORITY: contextvars.ContextVar[int] = contextvars.ContextVar("xpert_priority", default=0)
+GRADING: contextvars.ContextVar[bool] = contextvars.ContextVar("xpert_grading", default=False)
 
 
 class AdaptiveLimiter:
@@ -41,7 +45,8 @@ class AdaptiveLimiter:
             self._take()
         else:
             future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            heapq.heappush(self._waiters, (PRIORITY.get(), next(self._order), future))
+            rank = PRIORITY.get() + (int(self.limit) if GRADING.get() else 0)
+            heapq.heappush(self._waiters, (rank, next(self._order), future))
             try:
                 await future
             except asyncio.CancelledError:

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from xpert_pytest.budget import BudgetExceeded
 from xpert_pytest.cache import Completion
-from xpert_pytest.concurrency import PRIORITY
+from xpert_pytest.concurrency import GRADING, PRIORITY
 from xpert_pytest.gateway import ModelClient, ProviderError
 from xpert_pytest.judge import Judge, JudgeError
 from xpert_pytest.prompts import answer_messages, task_text
@@ -81,6 +81,7 @@ async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: f
     calls = [_record("model", candidate.name, answer)]
     if not answer.content.strip():
         return failed(f"{candidate.name} returned an empty answer", calls=calls)
+    grading_calls = GRADING.set(True)
     try:
         grading = await judge.grade(task, answer.content)
     except JudgeError as exc:
@@ -90,6 +91,8 @@ async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: f
         return failed(f"not graded: {exc}", calls=calls, response=answer.content, budget_stopped=True)
     except Exception as exc:
         return failed(f"judge: {_describe(exc)}", calls=calls, response=answer.content)
+    finally:
+        GRADING.reset(grading_calls)
     calls += [_record("judge", model, c) for model, c in grading.calls]
     met = {cid: v.met for cid, v in grading.verdicts.items()}
     score = task_score(task, met)
