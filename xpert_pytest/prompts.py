@@ -31,6 +31,7 @@ def _environment() -> Any:
 
     return jinja2.Environment(
         loader=jinja2.PackageLoader("xpert_pytest", "templates"),
+        auto_reload=False,  # the templates ship with the package; no stat() of the file per render
         autoescape=False,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
