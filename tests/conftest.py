@@ -1,3 +1,10 @@
+"""Shared fixtures.
+
+numpy is imported here, before any test: pytester takes sys.modules back to its state before each
+test that uses it, and numpy, once dropped that way after an in-process import (by the report's
+statistics, say), cannot be imported again in the same process.
+"""
+
 from __future__ import annotations
 
 import json
@@ -5,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy  # noqa: F401
 import pytest
 
 from tests import factory
