@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 RESULTS_SCHEMA = 1
 
@@ -171,7 +171,7 @@ def write_results(run: RunResult, path: Path) -> Path:
     """Write atomically, so a crash mid-write never leaves a half file where a good one was."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(run.model_dump_json(indent=1), encoding="utf-8")
+    tmp.write_bytes(TypeAdapter(RunResult).dump_json(run, indent=1))  # bytes: a full run is 18 MB of JSON
     tmp.replace(path)
     return path
 
