@@ -7,7 +7,9 @@
         then the same run again on a warm cache
 
 Prints wall time, the ideal wall time for the configured concurrency, their ratio, calls made,
-cache hits and the controller's peak memory.
+cache hits and the controller's peak memory. The ideal keeps every call place busy from the
+first call to the last: a task is two calls of one latency each, so n tasks on c places in one
+process take at least ⌈2n/c⌉ latencies, and xdist workers split the tasks evenly.
 """
 
 from __future__ import annotations
@@ -109,17 +111,22 @@ def run(args: argparse.Namespace) -> None:
         if args.workers:
             common += ["-n", str(args.workers)]
         in_flight = args.concurrency * max(args.workers, 1)
-        ideal = math.ceil(args.tasks / in_flight) * 2 * args.latency
+        per_process = math.ceil(args.tasks / max(args.workers, 1))
+        ideal = max(math.ceil(2 * per_process / args.concurrency), 2) * args.latency
+        cold_scores: dict[str, float | None] | None = None
         for label in ("cold", "warm cache"):
             before = server.stats.requests
             server.stats.first_request_at = server.stats.last_response_at = None
             wall, peak, done = _pytest(common, Path(tmp))
-            results = sorted(Path(tmp, "reports").glob("*/results.json"))[-1]
-            summary = json.loads(results.read_text())["summary"]
+            results = max(Path(tmp, "reports").glob("*/results.json"), key=lambda p: p.stat().st_mtime_ns)
+            run = json.loads(results.read_text())
+            scores = {t["task_id"]: t["score"] for t in run["tasks"]}
+            same = "" if cold_scores is None else f", scores identical to the cold run: {'yes' if scores == cold_scores else 'NO'}"
+            cold_scores = cold_scores or scores
             print(f"{label}: {args.tasks} tasks, {in_flight} in flight, exit {done.returncode}: wall {wall:.1f} s, "
                   f"ideal {ideal:.1f} s, ratio {wall / ideal if ideal else float('nan'):.2f}, "
-                  f"calls {server.stats.requests - before}, cache hits {summary['cached_calls']}, "
-                  f"peak in flight {server.stats.peak_in_flight}, controller peak RSS {peak / 1024:.0f} MB")
+                  f"calls {server.stats.requests - before}, cache hits {run['summary']['cached_calls']}, "
+                  f"peak in flight {server.stats.peak_in_flight}, controller peak RSS {peak / 1024:.0f} MB{same}")
             first, last = server.stats.first_request_at, server.stats.last_response_at
             if first is not None and last is not None:
                 print(f"  of which: start-up to the first call {first - _STARTED:.1f} s, calls {last - first:.1f} s "
