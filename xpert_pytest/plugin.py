@@ -179,7 +179,8 @@ class XpertHooks:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        """Runs before xdist waits for its workers to exit, so that their exit overlaps our summing up."""
+        """Runs before xdist's session finish, which waits for the workers to shut down, so that
+        their shutdown overlaps our summing up."""
         if _is_worker(self.config) or self.config.option.collectonly or not self.xpert.loaded:
             return
         self.finished = self.xpert.finish(int(exitstatus))
