@@ -65,6 +65,19 @@ def test_errors_are_never_cached(loopback: LoopbackServer, tmp_path: Path) -> No
     assert len(cache) == 1
 
 
+def test_cost_comes_from_litellms_prices_when_it_knows_the_model(loopback: LoopbackServer) -> None:
+    from xpert_pytest.gateway import import_litellm
+
+    params = {"api_base": loopback.api_base, "api_key": "sk-x", "timeout": 2}
+    known = asyncio.run(ModelClient("openai/gpt-4o-mini", params, cache=None).complete(MESSAGES))
+    assert known.prompt_tokens and known.completion_tokens
+    prices = import_litellm().model_cost["gpt-4o-mini"]
+    expected = prices["input_cost_per_token"] * known.prompt_tokens + prices["output_cost_per_token"] * known.completion_tokens
+    assert known.cost_usd == pytest.approx(expected) and expected > 0
+    unknown = asyncio.run(_client(loopback, cache=None).complete(MESSAGES))
+    assert unknown.cost_usd is None  # no price: unknown, not zero
+
+
 def test_configured_price_gives_a_cost_and_the_budget_stops_calls(loopback: LoopbackServer, tmp_path: Path) -> None:
     budget = Budget(tmp_path / "budget.sqlite", "run-1", limit_usd=0.01)
     client = _client(loopback, cache=None, budget=budget, price=(10.0, 30.0))

@@ -99,9 +99,9 @@ def _cost(litellm: Any, response: Any, price: tuple[float, float] | None) -> flo
     if price is not None and usage is not None:
         return (price[0] * (usage.prompt_tokens or 0) + price[1] * (usage.completion_tokens or 0)) / 1_000_000
     hidden = getattr(response, "_hidden_params", None) or {}
-    cost = hidden.get("response_cost")
-    if cost is not None:
-        return float(cost)
+    if "response_cost" in hidden:  # litellm has priced the call already, or found no price for it
+        cost = hidden["response_cost"]
+        return None if cost is None else float(cost)
     try:
         return float(litellm.completion_cost(completion_response=response))
     except Exception:  # litellm has no price for this model
