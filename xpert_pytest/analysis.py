@@ -40,8 +40,8 @@ def weight_shares(tasks: list[TaskResult], resamples: int, seed: int) -> tuple[d
 
     def share(dimensions: Iterable[str]) -> Interval | None:
         dims = list(dimensions)
-        task_met = [sum(parts) for parts in zip(*(met[d] for d in dims))]
-        task_total = [sum(parts) for parts in zip(*(total[d] for d in dims))]
+        task_met = [sum(parts) for parts in zip(*(met[d] for d in dims), strict=True)]
+        task_total = [sum(parts) for parts in zip(*(total[d] for d in dims), strict=True)]
         return as_interval(ratio_ci(task_met, task_total, resamples, seed))
 
     by_dimension = {d: s for d in DIMENSIONS if (s := share([d])) is not None}
