@@ -81,7 +81,7 @@ async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: f
     calls = [_record("model", candidate.name, answer)]
     if not answer.content.strip():
         return failed(f"{candidate.name} returned an empty answer", calls=calls)
-    grading_calls = GRADING.set(True)
+    marked = GRADING.set(True)
     try:
         grading = await judge.grade(task, answer.content)
     except JudgeError as exc:
@@ -92,7 +92,7 @@ async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: f
     except Exception as exc:
         return failed(f"judge: {_describe(exc)}", calls=calls, response=answer.content)
     finally:
-        GRADING.reset(grading_calls)
+        GRADING.reset(marked)
     calls += [_record("judge", model, c) for model, c in grading.calls]
     met = {cid: v.met for cid, v in grading.verdicts.items()}
     score = task_score(task, met)
