@@ -25,7 +25,7 @@ from xpert_pytest.judge import JudgeError, ShotJudge
 from xpert_pytest.results import Interval
 from xpert_pytest.schema import Exemplar, Task
 from xpert_pytest.scoring import task_score
-from xpert_pytest.uncertainty import DEFAULT_RESAMPLES, DEFAULT_SEED, as_interval, mean_ci, paired_diff_ci
+from xpert_pytest.uncertainty import DEFAULT_RESAMPLES, DEFAULT_SEED, as_interval, draw_counts, mean_ci, paired_diff_ci
 
 
 class Model(BaseModel):
@@ -120,8 +120,7 @@ def agreement(per_task: Sequence[Sequence[Pair]], resamples: int = DEFAULT_RESAM
         return None
     counts = np.asarray(rows)
     point = _metrics(counts.sum(axis=0))
-    picks = np.random.default_rng(seed).integers(0, len(rows), size=(resamples, len(rows)))
-    boot = _metrics(counts[picks].sum(axis=1))
+    boot = _metrics(draw_counts(len(rows), resamples, seed) @ counts)
 
     def interval(name: str) -> Interval:
         low, high = np.nanpercentile(boot[name], [2.5, 97.5])

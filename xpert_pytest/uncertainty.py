@@ -43,12 +43,13 @@ def _interval(samples: Any) -> tuple[float, float]:
 
 
 @lru_cache(maxsize=4)
-def _draw_counts(n: int, resamples: int, seed: int) -> Any:
+def draw_counts(n: int, resamples: int, seed: int) -> Any:
     """How often each of n items is drawn in each resample, as a (resamples × n) matrix.
 
-    A statistic over the resamples is then one matrix-vector product instead of a gather of
-    resamples × n values, and the statistics of a run share one draw for each sample size. A
-    full run's matrix is 21 MB at the default 2,000 resamples, hence the small cache.
+    A statistic over the resamples is then one matrix product instead of a gather of resamples × n
+    values, and every statistic over the same tasks (a run's intervals, calibration's agreement)
+    shares one draw. A full run's matrix is 21 MB at the default 2,000 resamples, hence the small
+    cache.
     """
     import numpy as np
 
@@ -67,7 +68,7 @@ def mean_ci(values: Sequence[float], resamples: int = DEFAULT_RESAMPLES, seed: i
     data = np.asarray(values, dtype=float)
     if len(data) == 1:
         return Estimate(float(data[0]), float(data[0]), float(data[0]), 1)
-    means = _draw_counts(len(data), resamples, seed) @ data / len(data)
+    means = draw_counts(len(data), resamples, seed) @ data / len(data)
     low, high = _interval(means)
     return Estimate(float(data.mean()), low, high, len(data))
 
@@ -85,7 +86,7 @@ def ratio_ci(
     value = float(num.sum() / den.sum())
     if len(num) == 1:
         return Estimate(value, value, value, 1)
-    counts = _draw_counts(len(num), resamples, seed)
+    counts = draw_counts(len(num), resamples, seed)
     totals = counts @ den
     ratios = np.divide(counts @ num, totals, out=np.full(resamples, value), where=totals > 0)
     low, high = _interval(ratios)
