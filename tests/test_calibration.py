@@ -56,9 +56,10 @@ def test_calibrate_compares_configurations(tmp_path: Path, loopback: LoopbackSer
     code = main([
         "calibrate", str(folder), "--judge", "openai/stub-judge", "--judge", "openai/lenient-judge", "--batch", "0,5",
         "--judge-arg", f"api_base={loopback.api_base}", "--judge-arg", "api_key=sk-x", "--no-cache",
-        "--injections", "-o", str(out),
+        "--injections", "--concurrency", "2", "-o", str(out),
     ])
     assert code == 0
+    assert loopback.stats.peak_in_flight <= 2  # judge calls in flight, batches included
     report = json.loads((out / "calibration.json").read_text(encoding="utf-8"))
     labels = [c["label"] for c in report["configs"]]
     assert labels == [

@@ -210,17 +210,11 @@ def configurations(judges: list[str], shots: list[int], batches: list[int]) -> l
 
 
 async def _calibrate_config(
-    bench: Benchmark, config: JudgeConfig, client: ModelClient, injections: dict[str, str], concurrency: int
+    bench: Benchmark, config: JudgeConfig, client: ModelClient, injections: dict[str, str]
 ) -> list[GradedAnchor]:
     judge = ShotJudge(client, bench, extra_shots=config.shots, batch_size=config.batch, leave_one_out=True)
-    limit = asyncio.Semaphore(concurrency)
     tasks = bench.by_id
-
-    async def one(task: Task, anchor: Exemplar) -> GradedAnchor:
-        async with limit:
-            return await _grade_anchor(judge, task, anchor, injections)
-
-    jobs = [one(tasks[tid], a) for tid, anchors in sorted(bench.exemplars.items()) for a in anchors]
+    jobs = [_grade_anchor(judge, tasks[tid], a, injections) for tid, anchors in sorted(bench.exemplars.items()) for a in anchors]
     return list(await asyncio.gather(*jobs))
 
 
@@ -229,14 +223,13 @@ def calibrate(
     configs: list[JudgeConfig],
     make_client: Callable[[str], ModelClient],
     injections: bool = False,
-    concurrency: int = 8,
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
 ) -> CalibrationReport:
     suffixes = INJECTIONS if injections else {}
     reports = []
     for config in configs:
-        anchors = asyncio.run(_calibrate_config(bench, config, make_client(config.judge), suffixes, concurrency))
+        anchors = asyncio.run(_calibrate_config(bench, config, make_client(config.judge), suffixes))
         reports.append(summarize_config(config, anchors, resamples, seed))
     return CalibrationReport(dataset=bench.name, fingerprint=bench.fingerprint, resamples=resamples, seed=seed, configs=reports)
 
@@ -252,22 +245,20 @@ class Leniency(Model):
 
 def leniency(
     bench: Benchmark, answers: dict[str, str], judge: str, other: str, make_client: Callable[[str], ModelClient],
-    concurrency: int = 8, resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED,
+    resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED,
 ) -> Leniency:
     """Two judges grade the same answers; judge − other on shared tasks measures relative leniency
     (e.g. toward answers from the judge's own provider family)."""
 
     async def grade_all(name: str) -> dict[str, float]:
         shot_judge = ShotJudge(make_client(name), bench)
-        limit = asyncio.Semaphore(concurrency)
         tasks = bench.by_id
 
         async def one(task_id: str) -> tuple[str, float | None]:
-            async with limit:
-                try:
-                    grading = await shot_judge.grade(tasks[task_id], answers[task_id])
-                except Exception:  # a judge failure leaves the task out of the paired comparison
-                    return task_id, None
+            try:
+                grading = await shot_judge.grade(tasks[task_id], answers[task_id])
+            except Exception:  # a judge failure leaves the task out of the paired comparison
+                return task_id, None
             return task_id, task_score(tasks[task_id], {c: v.met for c, v in grading.verdicts.items()})
 
         results = await asyncio.gather(*(one(t) for t in sorted(answers) if t in tasks))

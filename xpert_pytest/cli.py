@@ -109,6 +109,7 @@ def _int_list(text: str) -> list[int]:
 def _calibrate(args: argparse.Namespace) -> int:
     from xpert_pytest.cache import CallCache
     from xpert_pytest.calibration import calibrate, configurations, leniency
+    from xpert_pytest.concurrency import AdaptiveLimiter
     from xpert_pytest.gateway import ModelClient
     from xpert_pytest.report import render_calibration
     from xpert_pytest.settings import SettingsError, parse_assignments
@@ -119,9 +120,10 @@ def _calibrate(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         raise CommandError(str(exc)) from exc
     cache = None if args.no_cache else CallCache(Path(args.cache))
+    limiter = AdaptiveLimiter(args.concurrency)  # as in a run: calls in flight, lowered on rate limits
 
     def make_client(model: str) -> ModelClient:
-        return ModelClient(model, dict(judge_args), cache)
+        return ModelClient(model, dict(judge_args), cache, limiter)
 
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
@@ -130,14 +132,14 @@ def _calibrate(args: argparse.Namespace) -> int:
             raise CommandError("--leniency compares exactly two judges: give --judge twice")
         run = _read_run(args.leniency)
         answers = {t.task_id: t.response for t in run.tasks if t.response}
-        result = leniency(bench, answers, args.judge[0], args.judge[1], make_client, args.concurrency, args.bootstrap)
+        result = leniency(bench, answers, args.judge[0], args.judge[1], make_client, args.bootstrap)
         (out / "leniency.json").write_text(result.model_dump_json(indent=1), encoding="utf-8")
         d = result.difference
         detail = f"{d.value * 100:+.2f} pp (95% CI {d.low * 100:+.2f} to {d.high * 100:+.2f})" if d else "no shared task"
         print(f"{result.judge} − {result.other} on {result.tasks} answers of {run.settings.model}: {detail}")
         return 0
     configs = configurations(args.judge, args.shots, args.batch)
-    report = calibrate(bench, configs, make_client, args.injections, args.concurrency, args.bootstrap)
+    report = calibrate(bench, configs, make_client, args.injections, args.bootstrap)
     (out / "calibration.json").write_text(report.model_dump_json(indent=1), encoding="utf-8")
     render_calibration(report, out)
     for config in report.configs:
@@ -181,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--batch", type=_int_list, default=[0], help="checkpoints per judge call, 0 = all, e.g. 0,8")
     calibrate.add_argument("--injections", action="store_true", help="also grade anchors with injection suffixes appended")
     calibrate.add_argument("--leniency", metavar="RESULTS_JSON", help="grade a run's answers with two judges and compare")
-    calibrate.add_argument("--concurrency", type=int, default=8)
+    calibrate.add_argument("--concurrency", type=int, default=8, help="judge calls in flight (default 8)")
     calibrate.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples (default 2000)")
     calibrate.add_argument("--cache", default=".xpert_cache/calls.sqlite")
     calibrate.add_argument("--no-cache", action="store_true")
