@@ -4,8 +4,9 @@ xdist workers spend from one budget, so the ledger is a small SQLite file that a
 write to; before a call starts, a process checks that what the run has spent, plus the average
 cost of a call so far for this call and for each call the process already has in flight, stays
 within the budget. (Calls in flight in other processes are not counted: with n workers the run
-can pass the budget by at most the calls those workers had started.) Calls whose cost is unknown (no price for the
-model) are counted and make the run say that the budget could not be enforced for them.
+can pass the budget by at most the calls those workers had started.) Calls whose cost is unknown
+(no price for the model) are counted and make the run say that the budget could not be enforced
+for them.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xpert_pytest.dataset import Benchmark, DataError, default_exemplar_dir, load_local
+from xpert_pytest.uncertainty import DEFAULT_RESAMPLES
 
 if TYPE_CHECKING:
     from xpert_pytest.results import RunResult
@@ -184,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--injections", action="store_true", help="also grade anchors with injection suffixes appended")
     calibrate.add_argument("--leniency", metavar="RESULTS_JSON", help="grade a run's answers with two judges and compare")
     calibrate.add_argument("--concurrency", type=int, default=8, help="judge calls in flight (default 8)")
-    calibrate.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples (default 2000)")
+    calibrate.add_argument("--bootstrap", type=int, default=DEFAULT_RESAMPLES, help=f"bootstrap resamples (default {DEFAULT_RESAMPLES})")
     calibrate.add_argument("--cache", default=".xpert_cache/calls.sqlite")
     calibrate.add_argument("--no-cache", action="store_true")
     calibrate.add_argument("-o", "--output", required=True, help="folder for calibration.json and index.html")

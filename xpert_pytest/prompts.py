@@ -15,6 +15,7 @@ from typing import Any
 
 from xpert_pytest.schema import Exemplar, Task
 from xpert_pytest.taxonomy import category_title, domain_title
+from xpert_pytest.templating import environment
 
 
 @dataclass(frozen=True)
@@ -27,17 +28,7 @@ class Shot:
 
 @lru_cache(maxsize=1)
 def _environment() -> Any:
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("xpert_pytest", "templates"),
-        auto_reload=False,  # the templates ship with the package; no stat() of the file per render
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-    )
+    return environment(autoescape=False)
 
 
 def render(template: str, **context: Any) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 from xpert_pytest.analysis import statistics
 from xpert_pytest.results import Interval, RunResult, Statistics, TaskResult
 from xpert_pytest.taxonomy import DIMENSIONS, DOMAINS, SKILL_GROUPS, category_key, category_label, domain_title
+from xpert_pytest.templating import environment
 from xpert_pytest.uncertainty import paired_diff_ci
 
 REPORT_FILE = "index.html"
@@ -28,16 +29,7 @@ REPORT_FILE = "index.html"
 
 @lru_cache(maxsize=1)
 def _environment() -> Any:
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("xpert_pytest", "templates"),
-        auto_reload=False,  # the templates ship with the package; no stat() of the file per render
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = environment(autoescape=True)
     env.filters["pct"] = lambda v, digits=1: "–" if v is None else f"{v * 100:.{digits}f}%"
     env.filters["money"] = lambda v: "unknown" if v is None else f"${v:,.4f}"
     env.filters["heat"] = heat_colour
@@ -111,7 +103,7 @@ def _task_rows(run: RunResult) -> list[dict[str, Any]]:
 
 
 def run_context(run: RunResult) -> dict[str, Any]:
-    stats = run.statistics or statistics(run.tasks, resamples=2000)
+    stats = run.statistics or statistics(run.tasks)
     wall = (run.finished - run.started).total_seconds()
     scored = run.summary.overall.scored
     return {

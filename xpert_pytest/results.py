@@ -131,7 +131,6 @@ class Statistics(Result):
     epochs: Epochs | None = None
 
 
-
 class RunSettings(Result):
     model: str
     judge: str

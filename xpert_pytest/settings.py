@@ -106,7 +106,8 @@ def family(model: str) -> str | None:
 
 def self_preference(model: str, judges: list[str]) -> str | None:
     """A warning when a judge comes from the candidate's family (known judge bias), else None."""
-    same = [j for j in judges if same_model(model, j) or (family(model) is not None and family(model) == family(j))]
+    own = family(model)
+    same = [j for j in judges if same_model(model, j) or (own is not None and family(j) == own)]
     if not same:
         return None
     return (

@@ -133,7 +133,6 @@ def category_title(domain: str, category: str) -> str:
     return DOMAINS[domain][1][category]
 
 
-
 def category_key(domain: str, category: str) -> str:
     """How results name a category: categories are only unique within their domain."""
     return f"{domain}/{category}"
