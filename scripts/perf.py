@@ -28,8 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from xpert_pytest.dataset import load_benchmark  # noqa: E402
-from xpert_pytest.loopback import LoopbackServer  # noqa: E402
+from xpert_pytest.data.dataset import load_benchmark  # noqa: E402
+from xpert_pytest.testing.loopback import LoopbackServer  # noqa: E402
 
 _STARTED = 0.0
 ENV = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True", "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
@@ -84,10 +84,10 @@ def _pytest(args: list[str], cwd: Path) -> tuple[float, int, subprocess.Complete
 
 
 def collect(args: argparse.Namespace) -> None:
-    importtime = subprocess.run([sys.executable, "-X", "importtime", "-c", "import xpert_pytest.plugin"],
+    importtime = subprocess.run([sys.executable, "-X", "importtime", "-c", "import xpert_pytest.plugin.hooks"],
                                 capture_output=True, text=True, env=ENV).stderr
     own = sum(int(line.split("|")[0].split(":")[1]) for line in importtime.splitlines()
-              if line.strip().endswith(tuple(["xpert_pytest", "xpert_pytest.plugin", "xpert_pytest.collect", "xpert_pytest.taxonomy"])))
+              if line.strip().endswith(tuple(["xpert_pytest", "xpert_pytest.plugin", "xpert_pytest.plugin.hooks", "xpert_pytest.plugin.collect", "xpert_pytest.data.taxonomy"])))
     print(f"plugin import, own modules (self time): {own / 1000:.1f} ms")
     with tempfile.TemporaryDirectory() as tmp:
         folder = synthesise(args.tasks, Path(tmp))

@@ -16,7 +16,7 @@ import numpy  # noqa: F401
 import pytest
 
 from tests import factory
-from xpert_pytest.loopback import LoopbackServer
+from xpert_pytest.testing.loopback import LoopbackServer
 
 
 @pytest.fixture

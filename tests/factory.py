@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from xpert_pytest.schema import CANARY
+from xpert_pytest.data.schema import CANARY
 
 PROVENANCE: dict[str, Any] = {
     "author": "XpertBench test suite",
@@ -96,7 +96,7 @@ def write_dataset(root: Path, tasks: list[dict[str, Any]] | None = None, anchors
 
 def loopback_score(record: dict[str, Any]) -> float:
     """The score the loopback candidate gets when the loopback judge grades it."""
-    from xpert_pytest.loopback import covered
+    from xpert_pytest.testing.loopback import covered
 
     weights = {c["id"]: c["weight"] for c in record["rubric"]}
     return sum(w for cid, w in weights.items() if covered(cid)) / sum(w for w in weights.values() if w > 0)

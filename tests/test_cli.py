@@ -6,8 +6,8 @@ import pytest
 
 from tests import factory
 from xpert_pytest.cli import main
-from xpert_pytest.dataset import load_benchmark
-from xpert_pytest.hub import render_card
+from xpert_pytest.data.dataset import load_benchmark
+from xpert_pytest.data.hub import render_card
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from xpert_pytest.dataset import Benchmark, DataError, default_exemplar_dir, load_local
-from xpert_pytest.uncertainty import DEFAULT_RESAMPLES
+from xpert_pytest.data.dataset import Benchmark, DataError, default_exemplar_dir, load_local
+from xpert_pytest.numbers.uncertainty import DEFAULT_RESAMPLES
 
 if TYPE_CHECKING:
-    from xpert_pytest.results import RunResult
+    from xpert_pytest.numbers.results import RunResult
 
 
 class CommandError(Exception):
@@ -33,8 +33,8 @@ def _load(args: argparse.Namespace) -> Benchmark:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from xpert_pytest.hub import render_card
-    from xpert_pytest.lint import lint
+    from xpert_pytest.data.hub import render_card
+    from xpert_pytest.data.lint import lint
 
     bench = _load(args)
     card = Path(args.path) / "README.md"
@@ -50,14 +50,14 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    from xpert_pytest.stats import compute, markdown
+    from xpert_pytest.data.stats import compute, markdown
 
     print(markdown(compute(_load(args))))
     return 0
 
 
 def _card(args: argparse.Namespace) -> int:
-    from xpert_pytest.hub import render_card
+    from xpert_pytest.data.hub import render_card
 
     bench = _load(args)
     card = Path(args.path) / "README.md"
@@ -69,7 +69,7 @@ def _card(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from xpert_pytest.hub import PublishError, publish
+    from xpert_pytest.data.hub import PublishError, publish
 
     bench = _load(args)
     folder, exemplars = _folders(args)
@@ -82,7 +82,7 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _read_run(name: str) -> RunResult:
-    from xpert_pytest.results import read_results
+    from xpert_pytest.numbers.results import read_results
 
     try:
         return read_results(Path(name))
@@ -91,7 +91,7 @@ def _read_run(name: str) -> RunResult:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from xpert_pytest.report import render_comparison, render_run
+    from xpert_pytest.views.report import render_comparison, render_run
 
     runs = [_read_run(name) for name in args.results]
     out = Path(args.output)
@@ -108,12 +108,12 @@ def _int_list(text: str) -> list[int]:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
-    from xpert_pytest.cache import CallCache
-    from xpert_pytest.calibration import calibrate, configurations, leniency
-    from xpert_pytest.concurrency import AdaptiveLimiter
-    from xpert_pytest.gateway import ModelClient
-    from xpert_pytest.report import render_calibration
-    from xpert_pytest.settings import SettingsError, parse_assignments
+    from xpert_pytest.calls.cache import CallCache
+    from xpert_pytest.grading.calibration import calibrate, configurations, leniency
+    from xpert_pytest.calls.concurrency import AdaptiveLimiter
+    from xpert_pytest.calls.gateway import ModelClient
+    from xpert_pytest.views.report import render_calibration
+    from xpert_pytest.plugin.settings import SettingsError, parse_assignments
 
     bench = _load(args)
     try:

@@ -1,0 +1,85 @@
+"""The limiter: how many calls are in flight, and which waiting call goes next."""
+
+from __future__ import annotations
+
+import asyncio
+
+from xpert_pytest.calls.concurrency import GRADING, PRIORITY, AdaptiveLimiter
+
+
+def test_limiter_halves_once_per_burst_and_climbs_back() -> None:
+    async def scenario() -> list[float]:
+        limiter = AdaptiveLimiter(16, cooldown=60)
+        for _ in range(10):
+            limiter.on_rate_limited()
+        after_burst = limiter.limit
+        for _ in range(200):
+            limiter.on_success()
+        return [after_burst, limiter.limit, float(limiter.rate_limited)]
+
+    assert asyncio.run(scenario()) == [8.0, 16.0, 10.0]
+
+def test_limiter_caps_calls_in_flight_and_serves_by_priority() -> None:
+
+    async def scenario() -> tuple[int, list[int]]:
+        limiter = AdaptiveLimiter(3)
+        order: list[int] = []
+
+        async def work(priority: int) -> None:
+            PRIORITY.set(priority)
+            async with limiter.slot():
+                order.append(priority)
+                await asyncio.sleep(0.01)
+
+        await asyncio.gather(*(work(p) for p in [5, 4, 3, 9, 8, 2, 1, 0, 7, 6]))
+        return limiter.peak, order
+
+    peak, order = asyncio.run(scenario())
+    assert peak == 3
+    assert order[:3] == [5, 4, 3]  # free places are taken at once
+    assert order[3:] == [0, 1, 2, 6, 7, 8, 9]  # then waiting calls go by priority
+
+def test_cancelled_waiters_give_their_place_back() -> None:
+    async def scenario() -> int:
+        limiter = AdaptiveLimiter(1)
+
+        async def hold() -> None:
+            async with limiter.slot():
+                await asyncio.sleep(0.05)
+
+        first = asyncio.ensure_future(hold())
+        await asyncio.sleep(0)
+        waiting = asyncio.ensure_future(hold())
+        await asyncio.sleep(0)
+        waiting.cancel()
+        await first
+        await asyncio.gather(waiting, return_exceptions=True)
+        async with limiter.slot():
+            return limiter.in_use
+
+    assert asyncio.run(scenario()) == 1
+
+
+def test_a_grading_call_ranks_one_window_of_tasks_later() -> None:
+    async def scenario() -> list[str]:
+        limiter = AdaptiveLimiter(2)
+        served: list[str] = []
+        release = asyncio.Event()
+
+        async def call(position: int, grading: bool) -> None:
+            PRIORITY.set(position)
+            GRADING.set(grading)
+            async with limiter.slot():
+                served.append(f"{'grade' if grading else 'answer'} {position}")
+                await release.wait()
+
+        holders = [asyncio.ensure_future(call(p, False)) for p in (0, 1)]
+        await asyncio.sleep(0)
+        waiting = [asyncio.ensure_future(call(p, False)) for p in (2, 3, 4, 5)]
+        waiting.append(asyncio.ensure_future(call(0, True)))  # ranks as position 0 + 2
+        await asyncio.sleep(0)
+        release.set()
+        await asyncio.gather(*holders, *waiting)
+        return served[2:]
+
+    assert asyncio.run(scenario()) == ["answer 2", "grade 0", "answer 3", "answer 4", "answer 5"]

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from tests import factory
+from xpert_pytest.calls.cache import CallCache
+from xpert_pytest.data.dataset import load_benchmark
+from xpert_pytest.calls.gateway import ModelClient
+from xpert_pytest.grading.judge import JudgeError, ShotJudge, parse_verdicts
+from xpert_pytest.testing.loopback import Fault, LoopbackServer, stub_answer
+
+IDS = ["c01", "c02", "c03"]
+FULL = {"verdicts": [{"checkpoint_id": c, "met": c != "c02", "rationale": "r"} for c in IDS]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        json.dumps(FULL),
+        "Here you go:\n```json\n" + json.dumps(FULL) + "\n```\nThanks.",
+        "My grading follows. " + json.dumps(FULL) + " End.",
+        json.dumps({**FULL, "summary": "extra keys are fine"}),
+    ],
+)
+def test_plain_fenced_and_embedded_json_are_accepted(text: str) -> None:
+    verdicts, problem = parse_verdicts(text, IDS)
+    assert problem is None
+    assert {c: v.met for c, v in verdicts.items()} == {"c01": True, "c02": False, "c03": True}
+
+
+def test_missing_and_contradictory_verdicts_are_reported() -> None:
+    reply = {"verdicts": [{"checkpoint_id": "c01", "met": True}, {"checkpoint_id": "c02", "met": True},
+                          {"checkpoint_id": "c02", "met": False}, {"checkpoint_id": "c77", "met": True}]}
+    verdicts, problem = parse_verdicts(json.dumps(reply), IDS)
+    assert list(verdicts) == ["c01"]
+    assert problem == "no verdict for c03; contradictory verdicts for c02"
+
+
+def test_nonsense_is_reported() -> None:
+    assert parse_verdicts("Looks great!", IDS) == ({}, "the reply contains no JSON object")
+    _, problem = parse_verdicts('{"verdicts": "all met"}', IDS)
+    assert problem is not None and problem.startswith("the JSON does not follow the verdict contract")
+
+
+def _judge(tmp_path: Path, server: LoopbackServer, cache: CallCache | None = None) -> tuple[ShotJudge, object]:
+    bench = load_benchmark(str(factory.write_dataset(tmp_path)))
+    client = ModelClient("openai/stub-judge", {"api_base": server.api_base, "api_key": "sk-x", "max_retries": 0}, cache)
+    return ShotJudge(client, bench), bench.by_id["law-t-0001"]
+
+
+def test_repair_asks_only_for_what_is_missing(tmp_path: Path, loopback: LoopbackServer) -> None:
+    judge, task = _judge(tmp_path, loopback)
+    partial = {"verdicts": [{"checkpoint_id": f"c{n:02d}", "met": True, "rationale": "r"} for n in range(1, 11)]}
+    loopback.script("stub-judge", Fault(content="not json at all"), Fault(content=json.dumps(partial)))
+    grading = asyncio.run(judge.grade(task, stub_answer()))
+    seen = [body["messages"][-1]["content"] for body in loopback.bodies]
+    assert len(grading.calls) == 3
+    assert seen[1].startswith("Your previous reply could not be used: the reply contains no JSON object")
+    assert seen[2].startswith("Your previous reply could not be used: no verdict for c11, c12, c13, c14, c15")
+    assert seen[2].rstrip().endswith("exactly one verdict for each of these checkpoint ids: c11, c12, c13, c14, c15.")
+    assert all(grading.verdicts[f"c{n:02d}"].met for n in range(1, 11))  # from the partial reply
+    assert not grading.verdicts["c15"].met  # the loopback judge: c15 is not named in the answer
+
+
+def test_judge_that_keeps_failing_raises_with_raw_replies(tmp_path: Path, loopback: LoopbackServer) -> None:
+    judge, task = _judge(tmp_path, loopback)
+    loopback.script("stub-judge", *[Fault(content="nope")] * 3)
+    with pytest.raises(JudgeError) as excinfo:
+        asyncio.run(judge.grade(task, stub_answer()))
+    assert excinfo.value.raw == ["nope"] * 3
+    assert "after 3 attempt(s): the reply contains no JSON object" in str(excinfo.value)
+
+
+def test_judge_calls_are_cached_and_replayed(tmp_path: Path, loopback: LoopbackServer) -> None:
+    cache = CallCache(tmp_path / "cache.sqlite")
+    judge, task = _judge(tmp_path, loopback, cache)
+    first = asyncio.run(judge.grade(task, stub_answer()))
+    second = asyncio.run(judge.grade(task, stub_answer()))
+    assert loopback.stats.requests == 1
+    assert second.calls[0][1].cached and not first.calls[0][1].cached
+    assert first.calls[0][0] == "openai/stub-judge"
+    assert {c: v.met for c, v in first.verdicts.items()} == {c: v.met for c, v in second.verdicts.items()}
+
+
+def test_ensemble_with_a_failing_judge_is_an_error_that_keeps_every_reply(tmp_path: Path, loopback: LoopbackServer) -> None:
+    from xpert_pytest.grading.judge import EnsembleJudge
+
+    good, task = _judge(tmp_path, loopback)
+    bench = good.bench
+    params = {"api_base": loopback.api_base, "api_key": "sk-x", "max_retries": 0}
+    bad = ShotJudge(ModelClient("openai/other-judge", params, None), bench, repairs=1)
+    loopback.script("other-judge", *[Fault(content="no idea")] * 2)
+    with pytest.raises(JudgeError) as excinfo:
+        asyncio.run(EnsembleJudge([good, bad]).grade(task, stub_answer()))
+    assert str(excinfo.value).startswith("1 of 2 ensemble judges failed (openai/other-judge: judge openai/other-judge gave no")
+    assert excinfo.value.raw[1:] == ["no idea", "no idea"]
+    assert json.loads(excinfo.value.raw[0])["verdicts"][0]["checkpoint_id"] == "c01"
+    assert [model for model, _ in excinfo.value.calls] == ["openai/stub-judge", "openai/other-judge", "openai/other-judge"]

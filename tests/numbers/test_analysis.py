@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import pytest
+
+from xpert_pytest.numbers.analysis import statistics, weight_shares
+from xpert_pytest.numbers.results import CheckpointResult, TaskResult
+from xpert_pytest.numbers.uncertainty import mean_ci, ratio_ci
+
+ACCURACY, LOGIC, LANGUAGE = "Accuracy & Factual Correctness", "Logical Coherence", "Linguistic Quality"
+
+
+def _verdict(cid: str, dimension: str, weight: int, met: bool) -> CheckpointResult:
+    return CheckpointResult(checkpoint_id=cid, text=cid, met=met, rationale="", weight=weight, importance="important", dimension=dimension)
+
+
+def _task(task_id: str, domain: str, score: float, verdicts: list[CheckpointResult]) -> TaskResult:
+    return TaskResult(task_id=task_id, domain=domain, category="c", title="t", language="en", status="scored",
+                      score=score, passed=score >= 0.5, verdicts=verdicts)
+
+
+TASKS = [
+    _task("a", "law", 0.6, [_verdict("c1", ACCURACY, 5, True), _verdict("c2", LOGIC, 3, False), _verdict("c3", LANGUAGE, 2, True)]),
+    _task("b", "law", 0.2, [_verdict("c1", ACCURACY, 4, False), _verdict("c2", ACCURACY, 2, True)]),
+    _task("c", "finance", 0.9, [_verdict("c1", LOGIC, 6, True), _verdict("c2", LANGUAGE, 4, False)]),
+    _task("d", "finance", 0.5, [_verdict("c1", ACCURACY, 3, True), _verdict("c2", LANGUAGE, -2, True)]),
+]
+
+
+def test_dimension_shares_pool_positive_weight_over_all_tasks() -> None:
+    by_dimension, by_group = weight_shares(TASKS, resamples=300, seed=7)
+    assert set(by_dimension) == {ACCURACY, LOGIC, LANGUAGE}
+    assert by_dimension[ACCURACY].value == pytest.approx((5 + 2 + 3) / (5 + 4 + 2 + 3))
+    assert by_dimension[LOGIC].value == pytest.approx(6 / 9)
+    assert by_dimension[LANGUAGE].value == pytest.approx(2 / 6)  # the penalty item has no positive weight
+    # Tasks without the dimension stay in the resampling with nothing to add.
+    accuracy = ratio_ci([5, 2, 0, 3], [5, 6, 0, 3], resamples=300, seed=7)
+    assert accuracy is not None and (by_dimension[ACCURACY].low, by_dimension[ACCURACY].high) == (accuracy.low, accuracy.high)
+    assert by_dimension[ACCURACY].n == 4
+    quantitative = by_group["quantitative reasoning"]  # accuracy and logical coherence, among others
+    assert quantitative.value == pytest.approx((10 + 6) / (14 + 9))
+    assert by_group["linguistic synthesis"].value == pytest.approx(2 / 6)
+
+
+def test_statistics_cover_overall_domains_and_categories() -> None:
+    errored = TASKS[0].model_copy(update={"task_id": "e", "status": "error", "score": None})
+    stats = statistics([*TASKS, errored], resamples=300, seed=7)
+    assert stats.overall is not None and stats.overall.value == pytest.approx(0.55) and stats.overall.n == 4
+    law = mean_ci([0.6, 0.2], resamples=300, seed=7)
+    assert law is not None and stats.by_domain["law"].model_dump() == {"value": law.value, "low": law.low, "high": law.high, "n": 2}
+    assert stats.by_category["finance/c"].value == pytest.approx(0.7)
+    assert stats.epochs is None

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import pytest
+
+from xpert_pytest.numbers.aggregate import summarize
+from xpert_pytest.numbers.gates import GATE_FAILED, baseline_gate, evaluate_gates
+from xpert_pytest.numbers.gates import decide as _decide
+from xpert_pytest.numbers.results import TaskResult
+
+
+def decide(summary, fail_under, domains, status):
+    return _decide(summary, evaluate_gates(summary, fail_under, domains), status)
+
+
+def _summary(*scores: tuple[str, float | None]):
+    return summarize(
+        _task(f"t{i}", domain, s) for i, (domain, s) in enumerate(scores)
+    )
+
+
+def _task(task_id: str, domain: str, s: float | None) -> TaskResult:
+    return TaskResult(task_id=task_id, domain=domain, category="c", title="t", language="en",
+                      status="error" if s is None else "scored", score=s, passed=None if s is None else s >= 0.5)
+
+
+def test_no_gate_keeps_pytests_status() -> None:
+    summary = _summary(("law", 0.4), ("law", 0.9))
+    assert decide(summary, None, {}, 1).exit_status == 1
+    assert decide(summary, None, {}, 0).lines == []
+
+
+def test_overall_gate_fails_with_the_margin() -> None:
+    decision = decide(_summary(("law", 0.5), ("finance", 0.6)), 0.6, {}, 0)
+    assert decision.exit_status == GATE_FAILED
+    assert decision.lines == ["gate FAILED overall: 55.00% is 5.00 pp below the threshold 60.00%"]
+
+
+def test_met_gates_decide_over_task_failures() -> None:
+    decision = decide(_summary(("law", 0.4), ("finance", 0.9)), 0.6, {"finance": 0.8}, 1)
+    assert decision.exit_status == 0
+    assert [g.passed for g in decision.gates] == [True, True]
+
+
+def test_domain_gate_without_scored_tasks_fails() -> None:
+    decision = decide(_summary(("law", 0.9)), None, {"finance": 0.5}, 0)
+    assert decision.exit_status == GATE_FAILED
+    assert decision.lines == ["GATE FAILED domain finance: no scored task (threshold 50.00%)"]
+
+
+def test_errors_fail_the_run_even_when_gates_pass() -> None:
+    decision = decide(_summary(("law", 0.9), ("law", None)), 0.5, {}, 1)
+    assert decision.exit_status == 1
+    assert decision.lines[-1] == "1 task(s) could not be scored (errors)"
+
+
+def test_an_interrupted_run_is_not_judged() -> None:
+    decision = decide(_summary(("law", 0.1)), 0.5, {}, 2)
+    assert decision.exit_status == 2
+    assert decision.lines[-1] == "the run did not complete: the gates were not applied"
+
+
+def test_baseline_gate_fails_only_on_a_confident_drop() -> None:
+    base = [_task(f"t{i}", "law", 0.6 + (i % 5) * 0.05) for i in range(40)]
+    small_drop = [_task(t.task_id, "law", (t.score or 0) - 0.01 + (0.03 if i % 2 else -0.03)) for i, t in enumerate(base)]
+    met = baseline_gate(small_drop, base, max_drop=0.02)
+    assert met.passed
+    assert met.actual == pytest.approx(-0.01)
+    assert met.message.startswith("gate met baseline: change -1.00 pp (95% CI ")
+    big_drop = [_task(t.task_id, "law", (t.score or 0) - 0.08) for t in base]
+    failed = baseline_gate(big_drop, base, max_drop=0.02)
+    assert not failed.passed
+    assert failed.message == (
+        "gate FAILED baseline: change -8.00 pp (95% CI -8.00 to -8.00 pp) on 40 shared task(s); "
+        "allowed drop 2.00 pp: the drop exceeds it with 95% confidence"
+    )
+    assert _decide(_summary(("law", 0.5)), [failed], 0).exit_status == GATE_FAILED
+
+
+def test_baseline_gate_uses_only_shared_scored_tasks() -> None:
+    base = [_task("a", "law", 0.5), _task("b", "law", None)]
+    assert not baseline_gate([_task("c", "law", 0.9)], base, 0.02).passed
+    assert baseline_gate([_task("a", "law", 0.5), _task("b", "law", 0.1)], base, 0.02).message.endswith(
+        "on 1 shared task(s); allowed drop 2.00 pp"
+    )

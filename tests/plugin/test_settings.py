@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from xpert_pytest.plugin.settings import SettingsError, build_settings, parse_assignments, same_model
+
+
+def _build(**options: Any):
+    return build_settings(lambda name: options.get(name), Path("/repo"))
+
+
+def test_defaults() -> None:
+    settings = _build(model="xpert/anchor")
+    assert (settings.judges, settings.pass_score, settings.replay) == (["xpert/expert"], 0.5, True)
+    assert settings.dataset == "/repo/benchmark"
+    assert settings.cache == Path("/repo/.xpert_cache/calls.sqlite")
+    assert _build(model="xpert/anchor", no_cache=True).cache is None
+
+
+def test_provider_arguments_are_decoded() -> None:
+    assert parse_assignments(["api_base=http://h:1/v1", "max_tokens=4096", "extra_headers={\"X\": \"1\"}"], "--x") == {
+        "api_base": "http://h:1/v1", "max_tokens": 4096, "extra_headers": {"X": "1"},
+    }
+    with pytest.raises(SettingsError, match="--x: expected KEY=VALUE, got 'nonsense'"):
+        parse_assignments(["nonsense"], "--x")
+
+
+def test_judge_is_required_for_real_models() -> None:
+    with pytest.raises(SettingsError, match="--xpert-judge is required"):
+        _build(model="openai/gpt-5")
+
+
+def test_self_judging_is_refused_unless_allowed() -> None:
+    assert same_model("openai/gpt-5", "azure/GPT-5")
+    with pytest.raises(SettingsError, match="must not grade itself"):
+        _build(model="openai/gpt-5", judge=["azure/gpt-5"])
+    assert _build(model="openai/gpt-5", judge=["azure/gpt-5"], allow_self_judge=True).allow_self_judge
+
+
+@pytest.mark.parametrize(
+    ("gates", "message"),
+    [(["astrology=0.5"], "unknown domain 'astrology'"), (["law=1.5"], "not in 0..1"), (["law=high"], "is not a number")],
+)
+def test_domain_gates_are_checked(gates: list[str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        _build(model="xpert/anchor", fail_under_domain=gates)
+
+
+def test_ranges() -> None:
+    with pytest.raises(SettingsError, match="pass_score"):
+        _build(model="xpert/anchor", pass_score="1.5")
+    assert _build(model="xpert/anchor", fail_under="0.6", fail_under_domain=["law=0.7"]).fail_under_domain == {"law": 0.7}
+
+
+def test_judge_ensembles_and_self_preference() -> None:
+    from xpert_pytest.plugin.settings import family, self_preference
+
+    settings = _build(model="openai/gpt-5", judge=["anthropic/claude-opus-4", "gemini/gemini-2.5-pro", "openai/gpt-4.1"])
+    assert settings.judge == "anthropic/claude-opus-4 + gemini/gemini-2.5-pro + openai/gpt-4.1"
+    assert [family(j) for j in settings.judges] == ["anthropic", "google", "openai"]
+    assert self_preference(settings.model, settings.judges).startswith("judge openai/gpt-4.1 and the model under test")
+    assert self_preference("openai/gpt-5", ["anthropic/claude-opus-4"]) is None
+    assert self_preference("openai/stub-model", ["openai/stub-judge"]) is None  # unknown families: no claim
+    with pytest.raises(SettingsError, match="cannot be part of a judge ensemble"):
+        _build(model="xpert/anchor", judge=["xpert/expert", "openai/gpt-5"])

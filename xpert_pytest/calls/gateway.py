@@ -1,0 +1,195 @@
+"""Model calls through litellm, behind our own SQLite cache.
+
+litellm is imported on first use, never at plugin import, and only after its offline switch
+is set: it would otherwise download its model-cost map on import. Retries of 408/409/429/5xx,
+timeouts and dropped connections are ours, with jittered backoff that honours Retry-After, so
+that every rate limit reaches the throttle; what still fails is a `ProviderError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import random
+import time
+from contextlib import AbstractAsyncContextManager, nullcontext
+from functools import cache
+from typing import Any, Protocol
+
+from xpert_pytest.calls.budget import Budget
+from xpert_pytest.calls.cache import CallCache, Completion, call_key
+
+DEFAULT_PARAMS: dict[str, Any] = {"temperature": 0, "timeout": 600}
+DEFAULT_RETRIES = 4
+RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 30.0
+RETRY_AFTER_CAP = 120.0
+
+
+class ProviderError(Exception):
+    """A provider call that failed after its retries; the message names model and cause."""
+
+
+class Throttle(Protocol):
+    def slot(self) -> AbstractAsyncContextManager[None]: ...
+
+    def on_rate_limited(self) -> None: ...
+
+    def on_success(self) -> None: ...
+
+
+def _status(exc: BaseException) -> int | None:
+    status = getattr(exc, "status_code", None)
+    return status if isinstance(status, int) else None
+
+
+def retry_after(exc: BaseException) -> float | None:
+    """Seconds the provider asked us to wait, from the Retry-After header of its error response."""
+    headers = getattr(exc, "litellm_response_headers", None) or getattr(getattr(exc, "response", None), "headers", None)
+    if not headers:
+        return None
+    value = headers.get("retry-after") or headers.get("Retry-After")
+    try:
+        return min(RETRY_AFTER_CAP, max(0.0, float(value))) if value is not None else None
+    except ValueError:
+        return None
+
+
+def retryable(exc: BaseException) -> bool:
+    """Rate limits, server errors, timeouts and dropped connections; not bad requests or auth."""
+    status = _status(exc)
+    return status is None or status in RETRYABLE_STATUS or status >= 500
+
+
+def backoff(attempt: int) -> float:
+    return min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt) * (0.5 + random.random() / 2)
+
+
+@cache
+def import_litellm() -> Any:
+    """Import litellm once per process and move what the import created out of the collector's way.
+
+    The import leaves some 360,000 objects (modules, classes, the cost map) that live as long as
+    the process. `gc.freeze` puts them in the permanent generation, so later full collections and
+    the ones at interpreter exit no longer walk them: that exit took 1.4 s per xdist worker.
+    """
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    import litellm
+
+    litellm.telemetry = False
+    litellm.suppress_debug_info = True
+    gc.freeze()
+    return litellm
+
+
+@cache
+def supports_structured_output(model: str) -> bool:
+    litellm = import_litellm()
+    try:
+        return bool(litellm.supports_response_schema(model=model))
+    except Exception:  # unknown model or provider: fall back to plain JSON
+        return False
+
+
+def _cost(litellm: Any, response: Any, price: tuple[float, float] | None) -> float | None:
+    """A configured price (USD per million input/output tokens) wins; else litellm's cost data."""
+    usage = getattr(response, "usage", None)
+    if price is not None and usage is not None:
+        return (price[0] * (usage.prompt_tokens or 0) + price[1] * (usage.completion_tokens or 0)) / 1_000_000
+    hidden = getattr(response, "_hidden_params", None) or {}
+    if "response_cost" in hidden:  # litellm has priced the call already, or found no price for it
+        cost = hidden["response_cost"]
+        return None if cost is None else float(cost)
+    try:
+        return float(litellm.completion_cost(completion_response=response))
+    except Exception:  # litellm has no price for this model
+        return None
+
+
+class ModelClient:
+    """One model with its provider settings; `complete` checks the cache before calling.
+
+    `max_retries` in the provider settings is our retry budget: litellm itself is called with
+    no retries, so that every rate limit reaches the throttle and Retry-After is honoured here.
+    """
+
+    def __init__(
+        self,
+        model: str,
+        params: dict[str, Any],
+        cache: CallCache | None,
+        throttle: Throttle | None = None,
+        budget: Budget | None = None,
+        price: tuple[float, float] | None = None,
+    ) -> None:
+        self.model = model
+        params = {**DEFAULT_PARAMS, **params}
+        self.retries = int(params.pop("max_retries", DEFAULT_RETRIES))
+        self.params = params
+        self.cache = cache
+        self.throttle = throttle
+        self.budget = budget
+        self.price = price
+
+    async def complete(
+        self, messages: list[dict[str, Any]], schema: dict[str, Any] | None = None, sample: int = 0
+    ) -> Completion:
+        """`schema` asks for structured output where the provider supports it; `sample` numbers
+        repeated answers to the same messages (epochs), so each has its own cache entry.
+
+        The schema stays out of the cache key: it enforces the reply format the prompt already
+        demands, and leaving it out lets a warm cache answer without importing litellm to ask.
+        """
+        params = dict(self.params)
+        key = call_key(self.model, {**params, "xpert_sample": sample} if sample else params, messages)
+        if self.cache is not None and (hit := self.cache.get(key)) is not None:
+            return hit
+        litellm = import_litellm()
+        if schema is not None and "response_format" not in params and supports_structured_output(self.model):
+            params["response_format"] = schema
+        async with self.throttle.slot() if self.throttle is not None else nullcontext():
+            if self.budget is not None:
+                self.budget.start()
+            started = time.perf_counter()
+            try:
+                response = await self._call(litellm, messages, params)
+            except BaseException:
+                if self.budget is not None:
+                    self.budget.finish(None, completed=False)
+                raise
+            latency = time.perf_counter() - started
+        content = response.choices[0].message.content or ""
+        usage = getattr(response, "usage", None)
+        completion = Completion(
+            content=content,
+            prompt_tokens=getattr(usage, "prompt_tokens", None),
+            completion_tokens=getattr(usage, "completion_tokens", None),
+            cost_usd=_cost(litellm, response, self.price),
+            latency_s=latency,
+        )
+        if self.budget is not None:
+            self.budget.finish(completion.cost_usd)
+        if self.cache is not None and content.strip():
+            self.cache.put(key, self.model, completion)
+        return completion
+
+    async def _call(self, litellm: Any, messages: list[dict[str, Any]], params: dict[str, Any]) -> Any:
+        attempt = 0
+        while True:
+            try:
+                response = await litellm.acompletion(model=self.model, messages=messages, max_retries=0, **params)
+            except Exception as exc:  # litellm maps every provider failure to its own exception types
+                if _status(exc) == 429 and self.throttle is not None:
+                    self.throttle.on_rate_limited()
+                if attempt == self.retries or not retryable(exc):
+                    tried = f" after {attempt + 1} attempts" if attempt else ""
+                    raise ProviderError(f"{self.model}: {type(exc).__name__}{tried}: {exc}") from exc
+                wait = retry_after(exc)
+                await asyncio.sleep(backoff(attempt) if wait is None else wait)
+                attempt += 1
+                continue
+            if self.throttle is not None:
+                self.throttle.on_success()
+            return response

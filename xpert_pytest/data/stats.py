@@ -1,0 +1,77 @@
+"""Descriptive numbers about a task set; the dataset card quotes exactly these."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from statistics import fmean, median
+
+from xpert_pytest.data.dataset import Benchmark
+from xpert_pytest.data.taxonomy import DIMENSIONS, DOMAINS, category_title, domain_title
+
+
+@dataclass(frozen=True)
+class DatasetStats:
+    tasks: int
+    by_domain: dict[str, int]
+    by_category: dict[tuple[str, str], int]
+    by_language: dict[str, int]
+    checkpoints: list[int]
+    weight_by_dimension: dict[str, int]
+    anchor_scores: list[float]
+
+
+def compute(bench: Benchmark) -> DatasetStats:
+    weights: Counter[str] = Counter()
+    for task in bench.tasks:
+        for checkpoint in task.rubric:
+            weights[checkpoint.dimension] += max(checkpoint.weight, 0)
+    by_id = bench.by_id
+    return DatasetStats(
+        tasks=len(bench.tasks),
+        by_domain=dict(Counter(t.domain for t in bench.tasks)),
+        by_category=dict(Counter((t.domain, t.category) for t in bench.tasks)),
+        by_language=dict(sorted(Counter(t.language for t in bench.tasks).items())),
+        checkpoints=[len(t.rubric) for t in bench.tasks],
+        weight_by_dimension={d: weights[d] for d in DIMENSIONS},
+        anchor_scores=sorted(
+            by_id[task_id].score({v.checkpoint_id: v.met for v in anchor.verdicts})
+            for task_id, anchors in bench.exemplars.items()
+            for anchor in anchors
+        ),
+    )
+
+
+def markdown(stats: DatasetStats) -> str:
+    lines = ["| Domain | Category | Tasks |", "|---|---|---:|"]
+    for domain, (_, categories) in DOMAINS.items():
+        for category in categories:
+            count = stats.by_category.get((domain, category), 0)
+            lines.append(f"| {domain_title(domain)} | {category_title(domain, category)} | {count} |")
+        lines.append(f"| **{domain_title(domain)}** | **all** | **{stats.by_domain.get(domain, 0)}** |")
+    lines.append(f"| **All** | | **{stats.tasks}** |")
+    cps = stats.checkpoints or [0]
+    lines += [
+        "",
+        f"Checkpoints per task: min {min(cps)}, median {median(cps):g}, mean {fmean(cps):.1f}, max {max(cps)}; "
+        f"{sum(cps)} in all.",
+        "Languages: " + ", ".join(f"{lang} {n}" for lang, n in stats.by_language.items()) + ".",
+        "",
+        "| Dimension | Total weight | Share |",
+        "|---|---:|---:|",
+    ]
+    total = sum(stats.weight_by_dimension.values()) or 1
+    for dimension, weight in stats.weight_by_dimension.items():
+        lines.append(f"| {dimension} | {weight} | {weight / total:.1%} |")
+    scores = stats.anchor_scores or [0.0]
+    buckets = Counter(min(int(s * 10), 9) for s in scores)
+    lines += [
+        "",
+        f"Anchor answer scores (n={len(stats.anchor_scores)}): min {min(scores):.2f}, median {median(scores):.2f}, "
+        f"mean {fmean(scores):.2f}, max {max(scores):.2f}.",
+        "",
+        "| Anchor score | Anchors |",
+        "|---|---:|",
+    ]
+    lines += [f"| {b / 10:.1f}–{(b + 1) / 10:.1f} | {buckets[b]} |" for b in range(10) if buckets[b]]
+    return "\n".join(lines)

@@ -1,0 +1,4 @@
+"""Grading: prompts, ShotJudge, replayed and recorded answers, the run engine, calibration.
+
+Imports `data`, `numbers`, `views` and `calls`.
+"""

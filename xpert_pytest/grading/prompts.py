@@ -1,0 +1,68 @@
+"""Rendering the candidate and judge prompts from the Jinja templates shipped in the package.
+
+Prompts are plain text, so autoescape is off here (the HTML reports use their own, autoescaping
+environment). The candidate answer is fenced by tags carrying a nonce derived from the answer
+itself: an answer cannot contain its own hash, so it cannot close its fence early and speak
+as the grader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from xpert_pytest.data.schema import Exemplar, Task
+from xpert_pytest.data.taxonomy import category_title, domain_title
+from xpert_pytest.views.templating import environment
+
+
+@dataclass(frozen=True)
+class Shot:
+    """A graded example shown to the judge: an anchor answer and the task it answers."""
+
+    task: Task
+    exemplar: Exemplar
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Any:
+    return environment(autoescape=False)
+
+
+def render(template: str, **context: Any) -> str:
+    return str(_environment().get_template(template).render(**context)).strip() + "\n"
+
+
+def nonce(answer: str) -> str:
+    return hashlib.sha256(answer.encode("utf-8")).hexdigest()[:16]
+
+
+def task_text(task: Task) -> str:
+    return render("answer.j2", task=task)
+
+
+def answer_messages(task: Task) -> list[dict[str, str]]:
+    return [{"role": "user", "content": task_text(task)}]
+
+
+def judge_messages(task: Task, answer: str, shots: list[Shot]) -> list[dict[str, str]]:
+    context = {
+        "task": task,
+        "task_text": task_text(task).strip(),
+        "domain_title": domain_title(task.domain),
+        "category_title": category_title(task.domain, task.category),
+        "shots": shots,
+        "answer": answer,
+        "nonce": nonce(answer),
+        "rubric_ids": {c.id for c in task.rubric},
+    }
+    return [
+        {"role": "system", "content": render("judge_system.j2", **context)},
+        {"role": "user", "content": render("judge_user.j2", **context)},
+    ]
+
+
+def repair_message(problem: str, wanted: list[str]) -> dict[str, str]:
+    return {"role": "user", "content": render("judge_repair.j2", problem=problem, wanted=wanted)}

@@ -1,0 +1,4 @@
+"""Numbers from graded runs: scores, results records, intervals, aggregates, analysis, gates.
+
+Imports only `data`.
+"""

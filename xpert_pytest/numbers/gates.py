@@ -1,0 +1,98 @@
+"""Release gates and the run's exit status: one computation feeds the printed verdict and the exit code.
+
+Exit statuses (documented in the README):
+  0  every selected task was scored and, with gates set, every gate is met
+     (without gates: every task also reached the pass score)
+  1  pytest's "tests failed": a task could not be scored (provider or judge error), or,
+     without gates, a task scored under the pass score
+  6  a score gate failed (--xpert-fail-under / --xpert-fail-under-domain), or the score dropped
+     from the baseline by more than --xpert-max-drop with 95 % confidence (--xpert-baseline)
+  7  the run is incomplete: the cost budget (--xpert-max-cost) stopped it before every task was graded
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xpert_pytest.numbers.results import Aggregate, GateOutcome, Summary, TaskResult
+from xpert_pytest.numbers.uncertainty import DEFAULT_RESAMPLES, DEFAULT_SEED, paired_diff_ci
+
+GATE_FAILED = 6
+INCOMPLETE = 7
+
+
+@dataclass(frozen=True)
+class Decision:
+    exit_status: int
+    gates: list[GateOutcome]
+    lines: list[str]
+
+
+def _gate(name: str, threshold: float, group: Aggregate | None) -> GateOutcome:
+    actual = group.mean if group else None
+    if actual is None:
+        return GateOutcome(
+            name=name, threshold=threshold, actual=None, passed=False,
+            message=f"GATE FAILED {name}: no scored task (threshold {threshold:.2%})",
+        )
+    passed = actual >= threshold
+    word = "met" if passed else "FAILED"
+    relation = "above" if passed else "below"
+    return GateOutcome(
+        name=name, threshold=threshold, actual=actual, passed=passed,
+        message=f"gate {word} {name}: {actual:.2%} is {abs(actual - threshold) * 100:.2f} pp "
+        f"{relation} the threshold {threshold:.2%}",
+    )
+
+
+def evaluate_gates(summary: Summary, fail_under: float | None, fail_under_domain: dict[str, float]) -> list[GateOutcome]:
+    gates = []
+    if fail_under is not None:
+        gates.append(_gate("overall", fail_under, summary.overall))
+    for domain, threshold in sorted(fail_under_domain.items()):
+        gates.append(_gate(f"domain {domain}", threshold, summary.by_domain.get(domain)))
+    return gates
+
+
+def baseline_gate(
+    current: list[TaskResult],
+    baseline: list[TaskResult],
+    max_drop: float,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> GateOutcome:
+    """Fail only when the drop on shared tasks exceeds `max_drop` with 95 % confidence (paired bootstrap)."""
+    now = {t.task_id: t.score for t in current if t.status == "scored" and t.score is not None}
+    before = {t.task_id: t.score for t in baseline if t.status == "scored" and t.score is not None}
+    shared = sorted(now.keys() & before.keys())
+    diff = paired_diff_ci([now[k] for k in shared], [before[k] for k in shared], resamples, seed)
+    if diff is None:
+        return GateOutcome(
+            name="baseline", threshold=-max_drop, actual=None, passed=False,
+            message="GATE FAILED baseline: no task was scored in both this run and the baseline",
+        )
+    passed = diff.high >= -max_drop
+    word = "met" if passed else "FAILED"
+    return GateOutcome(
+        name="baseline", threshold=-max_drop, actual=diff.value, passed=passed,
+        message=f"gate {word} baseline: change {diff.value * 100:+.2f} pp (95% CI {diff.low * 100:+.2f} to "
+        f"{diff.high * 100:+.2f} pp) on {len(shared)} shared task(s); allowed drop {max_drop * 100:.2f} pp"
+        + ("" if passed else ": the drop exceeds it with 95% confidence"),
+    )
+
+
+def decide(summary: Summary, gates: list[GateOutcome], pytest_status: int, incomplete: str | None = None) -> Decision:
+    """With gates set, the gates decide; task-level failures under the pass score are reported only."""
+    lines = [g.message for g in gates]
+    if incomplete:
+        return Decision(INCOMPLETE, gates, lines + [f"RUN INCOMPLETE: {incomplete}; the gates were not applied"])
+    if pytest_status not in (0, 1):
+        note = ["the run did not complete: the gates were not applied"] if gates else []
+        return Decision(pytest_status, gates, lines + note)
+    if any(not g.passed for g in gates):
+        return Decision(GATE_FAILED, gates, lines)
+    if summary.overall.errors:
+        return Decision(1, gates, lines + [f"{summary.overall.errors} task(s) could not be scored (errors)"])
+    if gates:
+        return Decision(0, gates, lines)
+    return Decision(pytest_status, gates, lines)

@@ -1,0 +1,220 @@
+"""The pytest plugin: options, and thin hooks around an `XpertSession`.
+
+This module loads in every pytest run of anyone who installs the package, so it imports only
+pytest and the taxonomy; the rest is imported once `--xpert-model` turns the benchmark on.
+Without it, nothing here changes a test run beyond registering options and domain markers.
+"""
+
+from __future__ import annotations
+
+import gc
+import uuid
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from xpert_pytest.plugin.collect import RESULT_KEY, BenchmarkCollector, TaskItem
+from xpert_pytest.data.taxonomy import DOMAINS
+
+if TYPE_CHECKING:
+    from xpert_pytest.plugin.session import Finished, XpertSession
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    help: str
+    kind: str = "string"  # string | append | flag
+    ini: str = "string"  # the matching ini type
+
+
+OPTIONS = (
+    Option("model", "litellm model string of the model under test (turns the benchmark on); xpert/anchor replays the graded anchors"),
+    Option("judge", "litellm model string of the ShotJudge model; repeat for a majority-vote ensemble (default for xpert/anchor: xpert/expert)", "append", "linelist"),
+    Option("dataset", "dataset folder or Hugging Face Hub id (default: benchmark/ in the rootdir)"),
+    Option("exemplars", "folder of graded anchors (default: exemplars/ beside the dataset)"),
+    Option("pass-score", "score a task needs to pass, 0..1 (default 0.5)"),
+    Option("fail-under", "fail the run when the overall mean score is under this, 0..1"),
+    Option("fail-under-domain", "fail the run when a domain's mean is under a threshold: DOMAIN=0.6 (repeatable)", "append", "linelist"),
+    Option("report-dir", "where run results are written (default: reports/ in the rootdir)"),
+    Option("model-arg", "provider setting for the model under test, KEY=VALUE, e.g. api_base=http://... (repeatable)", "append", "linelist"),
+    Option("judge-arg", "provider setting for the judge, KEY=VALUE (repeatable)", "append", "linelist"),
+    Option("shots", "graded anchors of other tasks in the same category to add to the judge prompt (default 0)"),
+    Option("concurrency", "model and judge calls in flight per pytest process, lowered on rate limits (default 16)"),
+    Option("cache", "SQLite file storing every answer and verdict (default: .xpert_cache/calls.sqlite)"),
+    Option("no-cache", "do not read or write the answer cache", "flag", "bool"),
+    Option("allow-self-judge", "allow the judge to be the model under test", "flag", "bool"),
+    Option("epochs", "answer and grade each task this many times; the task score is the mean (default 1)"),
+    Option("bootstrap", "bootstrap resamples for the 95% confidence intervals (default 2000)"),
+    Option("no-report", "do not write the HTML report", "flag", "bool"),
+    Option("max-cost", "stop starting calls once the run would spend more than this many USD; the run ends incomplete"),
+    Option("price", "price for a model litellm does not know: MODEL=INPUT,OUTPUT in USD per million tokens (repeatable)", "append", "linelist"),
+    Option("baseline", "results.json of an earlier run: fail when the score drops from it by more than --xpert-max-drop with 95% confidence"),
+    Option("max-drop", "allowed drop from the baseline, 0..1 (default 0.02)"),
+    Option("responses", "JSON Lines of {task_id, response} answers to grade instead of calling --xpert-model (a label then)"),
+)
+
+SESSION_KEY = pytest.StashKey["XpertSession"]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("xpert", "XpertBench benchmark")
+    for option in OPTIONS:
+        dest = "xpert_" + option.name.replace("-", "_")
+        if option.kind == "flag":
+            group.addoption(f"--xpert-{option.name}", action="store_true", default=None, dest=dest, help=option.help)
+        elif option.kind == "append":
+            group.addoption(f"--xpert-{option.name}", action="append", default=None, dest=dest, help=option.help)
+        else:
+            group.addoption(f"--xpert-{option.name}", default=None, dest=dest, help=option.help)
+        parser.addini(dest, f"{option.help} [--xpert-{option.name}]", type=option.ini)  # type: ignore[arg-type]
+
+
+def option_value(config: pytest.Config, name: str) -> Any:
+    """The command line wins over the ini key; an empty ini value counts as unset."""
+    dest = "xpert_" + name
+    value = config.getoption(dest)
+    if value is None:
+        value = config.getini(dest)
+    return value if value not in ("", [], False) else None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for domain, (title, _) in DOMAINS.items():
+        config.addinivalue_line("markers", f"{domain}: XpertBench {title} tasks")
+    if not option_value(config, "model"):
+        return
+    from xpert_pytest.plugin.session import XpertSession
+    from xpert_pytest.plugin.settings import SettingsError, build_settings
+
+    try:
+        settings = build_settings(lambda name: option_value(config, name), config.rootpath)
+    except SettingsError as exc:
+        raise pytest.UsageError(f"XpertBench: {exc}") from exc
+    if not settings.report_dir.is_absolute():
+        settings.report_dir = config.rootpath / settings.report_dir
+    workerinput = getattr(config, "workerinput", None)
+    settings.run_id = workerinput["xpert_run_id"] if workerinput else uuid.uuid4().hex
+    xpert = XpertSession(settings)
+    config.stash[SESSION_KEY] = xpert
+    config.pluginmanager.register(XpertHooks(config, xpert), "xpert-session")
+
+
+def _is_controller(config: pytest.Config) -> bool:
+    return config.pluginmanager.has_plugin("dsession")
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+class XpertHooks:
+    """Hooks that exist only while the benchmark is on."""
+
+    def __init__(self, config: pytest.Config, xpert: XpertSession) -> None:
+        self.config = config
+        self.xpert = xpert
+        self.finished: Finished | None = None
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> Generator[None, None, None]:
+        """Loads after the other plugins' session start, so that xdist's workers boot meanwhile."""
+        yield
+        from xpert_pytest.data.dataset import DataError
+
+        try:
+            self.xpert.prepare()
+        except DataError as exc:
+            problems = "\n".join(exc.problems)
+            raise pytest.UsageError(f"XpertBench input does not load ({self.xpert.settings.dataset}):\n{problems}") from exc
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection(self, session: pytest.Session) -> bool | None:
+        if _is_controller(self.config):
+            return None
+        collector = BenchmarkCollector.from_parent(session, name="xpert", nodeid="xpert", xpert=self.xpert)
+        session.items = list(session.genitems(collector))
+        hook = self.config.hook
+        hook.pytest_collection_modifyitems(session=session, config=self.config, items=session.items)
+        hook.pytest_collection_finish(session=session)
+        session.testscollected = len(session.items)
+        return True
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> None:
+        if _is_controller(self.config) or self.config.option.collectonly:
+            return
+        items = [item for item in session.items if isinstance(item, TaskItem)]
+        if _is_worker(self.config):
+            from xpert_pytest.plugin.distribution import worker_partition
+
+            workerinput: dict[str, Any] = self.config.workerinput  # type: ignore[attr-defined]
+            if not workerinput.get("xpert_partition"):
+                return  # an unknown schedule: each task starts when its test does
+            items = worker_partition(items, workerinput["workerid"], workerinput["workercount"])
+        self.xpert.start([item.task for item in items])
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        report = yield
+        result = item.stash.get(RESULT_KEY, None)
+        if call.when == "setup" and result is not None:
+            report.xpert_result = result.model_dump(mode="json")
+            if result.status == "error":
+                report.longrepr = f"{result.task_id}: not scored: {result.error}"
+        return report
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if _is_worker(self.config):
+            return
+        from xpert_pytest.numbers.results import TaskResult
+
+        data = getattr(report, "xpert_result", None)
+        if data is not None:
+            self.xpert.record(TaskResult.model_validate(data))
+        elif report.failed:
+            self.xpert.record_crash(report.nodeid.rpartition("/")[2], str(report.longrepr))
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        """Runs before xdist's session finish, which waits for the workers to shut down, so that
+        their shutdown overlaps our summing up."""
+        if _is_worker(self.config) or self.config.option.collectonly or not self.xpert.loaded:
+            return
+        self.finished = self.xpert.finish(int(exitstatus))
+        session.exitstatus = self.finished.run.exit_status
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.finished is None:
+            return
+        from xpert_pytest.views.terminal import summary_lines
+
+        terminalreporter.write_sep("=", "XpertBench summary")
+        report = str(self.finished.report) if self.finished.report else None
+        verbose = self.config.option.verbose > 0
+        for line in summary_lines(self.finished.run, str(self.finished.path), report, verbose):
+            alarm = line.startswith(("GATE FAILED", "gate FAILED", "RUN INCOMPLETE", "WARNING"))
+            terminalreporter.write_line(line, red=alarm, bold=alarm)
+
+    def pytest_unconfigure(self) -> None:
+        """After one last collection (while pytest still reports unraisable exceptions), freeze
+        what is left: everything alive now lives until exit, and the interpreter's passes over it
+        at exit took half a second for a full run's results."""
+        self.xpert.close()
+        gc.collect()
+        gc.freeze()
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
+        if config.getvalue("dist") != "load":
+            return None
+        from xpert_pytest.plugin.distribution import PartitionScheduling
+
+        return PartitionScheduling(config, log)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        node.workerinput["xpert_partition"] = self.config.getvalue("dist") == "load"
+        node.workerinput["xpert_run_id"] = self.xpert.settings.run_id

@@ -1,0 +1,193 @@
+"""Run settings: read from command-line options or ini keys, validated once.
+
+Kept free of pytest so the rules (self-judging refused, gate ranges, provider arguments) can
+be tested as plain functions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from xpert_pytest.grading.replay import ANCHOR_MODEL, EXPERT_JUDGE
+from xpert_pytest.data.taxonomy import DOMAINS
+from xpert_pytest.numbers.uncertainty import DEFAULT_RESAMPLES
+
+DEFAULT_PASS_SCORE = 0.5
+DEFAULT_CONCURRENCY = 16
+
+
+class SettingsError(ValueError):
+    pass
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    model: str
+    judges: list[str] = Field(min_length=1)
+    dataset: str
+    exemplars: str | None = None
+    pass_score: float = Field(DEFAULT_PASS_SCORE, ge=0, le=1)
+    fail_under: float | None = Field(None, ge=0, le=1)
+    fail_under_domain: dict[str, float] = Field(default_factory=dict)
+    report_dir: Path = Path("reports")
+    model_args: dict[str, Any] = Field(default_factory=dict)
+    judge_args: dict[str, Any] = Field(default_factory=dict)
+    shots: int = Field(0, ge=0)
+    concurrency: int = Field(DEFAULT_CONCURRENCY, ge=1)
+    cache: Path | None = None
+    allow_self_judge: bool = False
+    resamples: int = Field(DEFAULT_RESAMPLES, ge=100)
+    report: bool = True
+    max_cost: float | None = Field(None, gt=0)
+    prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    responses: Path | None = None
+    run_id: str = ""
+    baseline: Path | None = None
+    max_drop: float = Field(0.02, ge=0, le=1)
+    epochs: int = Field(1, ge=1)
+
+    @property
+    def judge(self) -> str:
+        return " + ".join(self.judges)
+
+    @property
+    def replay(self) -> bool:
+        return self.model == ANCHOR_MODEL and self.judges == [EXPERT_JUDGE]
+
+    @model_validator(mode="after")
+    def _checks(self) -> Settings:
+        for domain, threshold in self.fail_under_domain.items():
+            if domain not in DOMAINS:
+                raise ValueError(f"--xpert-fail-under-domain: unknown domain {domain!r}; expected one of {', '.join(DOMAINS)}")
+            if not 0 <= threshold <= 1:
+                raise ValueError(f"--xpert-fail-under-domain {domain}: threshold {threshold} is not in 0..1")
+        for judge in self.judges:
+            if same_model(self.model, judge) and not self.allow_self_judge:
+                raise ValueError(
+                    f"the judge {judge!r} is the model under test {self.model!r}: a model must not grade "
+                    "itself. Choose another --xpert-judge, or pass --xpert-allow-self-judge to do it anyway."
+                )
+        if EXPERT_JUDGE in self.judges and len(self.judges) > 1:
+            raise ValueError(f"{EXPERT_JUDGE} replays stored verdicts and cannot be part of a judge ensemble")
+        return self
+
+
+def same_model(a: str, b: str) -> bool:
+    """`openai/gpt-5` and `azure/gpt-5` are the same model behind two providers."""
+    return a.rsplit("/", 1)[-1].lower() == b.rsplit("/", 1)[-1].lower()
+
+
+# Model-name prefixes of provider families whose judges may favour their own family's answers.
+FAMILIES = {
+    "openai": ("gpt", "o1", "o3", "o4", "chatgpt"),
+    "anthropic": ("claude",),
+    "google": ("gemini", "gemma", "palm"),
+    "meta": ("llama",),
+    "alibaba": ("qwen",),
+    "deepseek": ("deepseek",),
+    "mistral": ("mistral", "mixtral", "codestral"),
+    "xai": ("grok",),
+}
+
+
+def family(model: str) -> str | None:
+    name = model.rsplit("/", 1)[-1].lower()
+    for provider, prefixes in FAMILIES.items():
+        if name.startswith(prefixes):
+            return provider
+    return None
+
+
+def self_preference(model: str, judges: list[str]) -> str | None:
+    """A warning when a judge comes from the candidate's family (known judge bias), else None."""
+    own = family(model)
+    same = [j for j in judges if same_model(model, j) or (own is not None and family(j) == own)]
+    if not same:
+        return None
+    return (
+        f"judge {', '.join(same)} and the model under test {model} come from the same provider family; "
+        "LLM judges can favour answers from their own family. Add a judge from another family."
+    )
+
+
+def parse_assignments(items: list[str], option: str) -> dict[str, Any]:
+    """`KEY=VALUE` pairs; a VALUE that is JSON (number, true, object) is decoded, else kept as text."""
+    parsed: dict[str, Any] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise SettingsError(f"{option}: expected KEY=VALUE, got {item!r}")
+        try:
+            value: Any = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        parsed[key.strip()] = value
+    return parsed
+
+
+def parse_domain_gates(items: list[str]) -> dict[str, float]:
+    gates = {}
+    for key, value in parse_assignments(items, "--xpert-fail-under-domain").items():
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise SettingsError(f"--xpert-fail-under-domain {key}: threshold {value!r} is not a number")
+        gates[key] = float(value)
+    return gates
+
+
+def parse_prices(items: list[str]) -> dict[str, tuple[float, float]]:
+    """`MODEL=INPUT,OUTPUT` in USD per million tokens, for models litellm has no price for."""
+    prices = {}
+    for item in items:
+        model, sep, pair = item.rpartition("=")
+        parts = pair.split(",")
+        try:
+            if not sep or not model or len(parts) != 2:
+                raise ValueError
+            prices[model] = (float(parts[0]), float(parts[1]))
+        except ValueError:
+            raise SettingsError(f"--xpert-price: expected MODEL=INPUT_USD,OUTPUT_USD per million tokens, got {item!r}") from None
+    return prices
+
+
+def build_settings(get: Callable[[str], Any], rootdir: Path) -> Settings:
+    """`get(name)` returns an option's value (command line first, then ini) or None."""
+    model = get("model")
+    judges = get("judge") or ([EXPERT_JUDGE] if model == ANCHOR_MODEL and not get("responses") else [])
+    if not judges:
+        raise SettingsError("--xpert-judge is required (a litellm model string) unless --xpert-model=xpert/anchor")
+    dataset = get("dataset") or str(rootdir / "benchmark")
+    cache = None if get("no_cache") else Path(get("cache") or rootdir / ".xpert_cache" / "calls.sqlite")
+    values = {
+        "model": model,
+        "judges": judges,
+        "dataset": dataset,
+        "exemplars": get("exemplars"),
+        "pass_score": get("pass_score"),
+        "fail_under": get("fail_under"),
+        "fail_under_domain": parse_domain_gates(get("fail_under_domain") or []),
+        "report_dir": get("report_dir"),
+        "model_args": parse_assignments(get("model_arg") or [], "--xpert-model-arg"),
+        "judge_args": parse_assignments(get("judge_arg") or [], "--xpert-judge-arg"),
+        "shots": get("shots"),
+        "concurrency": get("concurrency"),
+        "cache": cache,
+        "allow_self_judge": bool(get("allow_self_judge")),
+        "resamples": get("bootstrap"),
+        "report": not get("no_report"),
+        "max_cost": get("max_cost"),
+        "prices": parse_prices(get("price") or []),
+        "responses": get("responses"),
+        "baseline": get("baseline"),
+        "max_drop": get("max_drop"),
+        "epochs": get("epochs"),
+    }
+    try:
+        return Settings.model_validate({k: v for k, v in values.items() if v is not None})
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from exc

@@ -1,0 +1,2 @@
+"""Testing utilities shipped with the package: the loopback OpenAI-compatible server.
+"""

@@ -1,0 +1,106 @@
+"""Plain-text renderings for the terminal: the run summary and a task's failure report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from xpert_pytest.numbers.results import Aggregate, Interval, RunResult, TaskResult
+from xpert_pytest.data.schema import Task
+from xpert_pytest.numbers.scoring import missed
+from xpert_pytest.data.taxonomy import DOMAINS, category_label, domain_title
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+def _ci(interval: Interval | None) -> str:
+    return "" if interval is None else f"[{interval.low:.1%}, {interval.high:.1%}]"
+
+
+def _row(name: str, group: Aggregate, interval: Interval | None) -> str:
+    return f"{name:<34} {group.tasks:>6} {_pct(group.mean):>8} {_ci(interval):>16} {group.passed:>7} {group.errors:>7}"
+
+
+def _interval_rows(title: str, intervals: dict[str, Interval], label: Callable[[str], str] = str) -> list[str]:
+    rows = [f"{title:<48} {'tasks':>6} {'score':>8} {'95% CI':>16}"]
+    rows += [f"{label(k):<48} {i.n:>6} {i.value:>8.1%} {_ci(i):>16}" for k, i in intervals.items()]
+    return rows
+
+
+def summary_lines(
+    run: RunResult, results_path: str | None, report_path: str | None = None, verbose: bool = False
+) -> list[str]:
+    summary = run.summary
+    lines = [
+        f"model {run.settings.model}  judge {run.settings.judge}  dataset {run.dataset_name} ({run.dataset_fingerprint})",
+    ]
+    if run.note:
+        lines.append(run.note)
+    stats = run.statistics
+    lines.append(f"{'domain':<34} {'tasks':>6} {'mean':>8} {'95% CI':>16} {'passed':>7} {'errors':>7}")
+    for domain in DOMAINS:
+        if domain in summary.by_domain:
+            interval = stats.by_domain.get(domain) if stats else None
+            lines.append(_row(domain_title(domain), summary.by_domain[domain], interval))
+    overall = stats.overall if stats else None
+    lines.append(_row("overall", summary.overall, overall))
+    lines.append(
+        f"overall score {_pct(summary.overall.mean)} {_ci(overall)} over {summary.overall.scored} scored task(s); "
+        f"pass score {run.settings.pass_score:.0%}; {summary.overall.errors} error(s)"
+    )
+    if stats and stats.by_dimension:
+        lines += _interval_rows("dimension (share of rubric weight met)", stats.by_dimension)
+    if stats and verbose and stats.by_category:
+        lines += _interval_rows("category", stats.by_category, category_label)
+    if stats and stats.by_skill_group:
+        lines.append(
+            "skills: " + "; ".join(f"{group} {i.value:.1%} {_ci(i)}" for group, i in stats.by_skill_group.items())
+        )
+    if stats and stats.epochs:
+        e = stats.epochs
+        lines.append(
+            f"epochs {e.count}: means " + ", ".join(f"{m:.1%}" for m in e.means)
+            + f"; SD of epoch means {e.sd_of_means * 100:.2f} pp; mean within-task SD {e.mean_within_task_sd * 100:.2f} pp"
+        )
+    if summary.judge_disagreement_rate is not None:
+        lines.append(
+            f"judge ensemble ({len(run.settings.judges)} judges, majority vote, ties not met): "
+            f"judges disagreed on {summary.judge_disagreement_rate:.1%} of checkpoint verdicts"
+        )
+    if run.self_preference:
+        lines.append(f"WARNING: {run.self_preference}")
+    usage = f"tokens: model {summary.model_tokens:,}, judge {summary.judge_tokens:,}"
+    if summary.model_cost_usd is not None or summary.judge_cost_usd is not None:
+        usage += f"; cost: model {_money(summary.model_cost_usd)}, judge {_money(summary.judge_cost_usd)}"
+    usage += f"; calls {summary.calls}, cache hits {summary.cached_calls}"
+    lines.append(usage)
+    lines += run.verdict
+    if results_path:
+        lines.append(f"results written to {results_path}")
+    if report_path:
+        lines.append(f"report written to {report_path}")
+    return lines
+
+
+def _money(value: float | None) -> str:
+    return "unknown" if value is None else f"${value:,.4f}"
+
+
+def failure_report(task: Task, result: TaskResult, pass_score: float) -> str:
+    """Reads like an assertion report: the score against the line, then each missed checkpoint."""
+    met = {v.checkpoint_id: v.met for v in result.verdicts}
+    rationales = {v.checkpoint_id: v.rationale for v in result.verdicts}
+    misses = missed(task, met, rationales)
+    total = sum(c.weight for c in task.rubric if c.weight > 0)
+    lost = sum(abs(m.checkpoint.weight) for m in misses)
+    lines = [
+        f"{task.id} ({task.domain}/{task.category}) scored {_pct(result.score)} < pass score {pass_score:.0%}",
+        f"missed {len(misses)} of {len(task.rubric)} checkpoints, weight {lost} of {total}:",
+    ]
+    for miss in misses:
+        c = miss.checkpoint
+        lines.append(f"  {c.id} [{c.importance}, weight {c.weight}, {c.dimension}] {c.text}")
+        if miss.rationale:
+            lines.append(f"      judge: {miss.rationale}")
+    return "\n".join(lines)
