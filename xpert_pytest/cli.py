@@ -9,10 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xpert_pytest.data.dataset import Benchmark, DataError, default_exemplar_dir, load_local
+from xpert_pytest.data.locate import default_dataset, describe
 from xpert_pytest.numbers.uncertainty import DEFAULT_RESAMPLES
 
 if TYPE_CHECKING:
     from xpert_pytest.numbers.results import RunResult
+
+
+DATASET_HELP = "dataset folder (default: a benchmark/ folder in or above this directory, else the packaged task set)"
 
 
 class CommandError(Exception):
@@ -20,6 +24,9 @@ class CommandError(Exception):
 
 
 def _folders(args: argparse.Namespace) -> tuple[Path, Path | None]:
+    """The dataset named, else the one a pytest run started here would use (DESIGN §5)."""
+    if args.path is None:
+        args.path = str(default_dataset(Path.cwd()))
     exemplars = Path(args.exemplars) if args.exemplars else default_exemplar_dir(args.path)
     return Path(args.path), exemplars
 
@@ -45,7 +52,7 @@ def _validate(args: argparse.Namespace) -> int:
         print(problem)
     anchors = sum(len(v) for v in bench.exemplars.values())
     verdict = "ok" if not problems else f"{len(problems)} problem(s)"
-    print(f"{bench.name}: {len(bench.tasks)} tasks, {anchors} anchors: {verdict}", file=sys.stderr)
+    print(f"{describe(args.path)}: {len(bench.tasks)} tasks, {anchors} anchors: {verdict}", file=sys.stderr)
     return 1 if problems else 0
 
 
@@ -136,7 +143,12 @@ def _calibrate(args: argparse.Namespace) -> int:
         result = leniency(bench, answers, args.judge[0], args.judge[1], make_client, args.bootstrap)
         (out / "leniency.json").write_text(result.model_dump_json(indent=1), encoding="utf-8")
         d = result.difference
-        detail = f"{d.value * 100:+.2f} pp (95% CI {d.low * 100:+.2f} to {d.high * 100:+.2f})" if d else "no shared task"
+        if d is None:
+            detail = "no shared task"
+        elif d.low is None or d.high is None:
+            detail = f"{d.value * 100:+.2f} pp (n={d.n}: too few tasks for a confidence interval)"
+        else:
+            detail = f"{d.value * 100:+.2f} pp (95% CI {d.low * 100:+.2f} to {d.high * 100:+.2f})"
         print(f"{result.judge} − {result.other} on {result.tasks} answers of {run.settings.model}: {detail}")
         return 0
     configs = configurations(args.judge, args.shots, args.batch)
@@ -165,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xpert", description="XpertBench dataset and report tooling.")
     commands = parser.add_subparsers(dest="command", required=True)
     validate = commands.add_parser("validate", help="lint a dataset folder and its exemplars")
-    validate.add_argument("path", nargs="?", default="benchmark")
+    validate.add_argument("path", nargs="?", help=DATASET_HELP)
     validate.add_argument("--exemplars", help="exemplar folder (default: exemplars/ beside the dataset)")
     validate.set_defaults(run=_validate)
     stats = commands.add_parser("stats", help="counts per domain and category, checkpoints, weights, anchor scores")
@@ -190,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--no-cache", action="store_true")
     calibrate.add_argument("-o", "--output", required=True, help="folder for calibration.json and index.html")
     for command, run in ((stats, _stats), (card, _card), (publish, _publish), (calibrate, _calibrate)):
-        command.add_argument("path", nargs="?", default="benchmark")
+        command.add_argument("path", nargs="?", help=DATASET_HELP)
         command.add_argument("--exemplars", help="exemplar folder (default: exemplars/ beside the dataset)")
         command.set_defaults(run=run)
     return parser

@@ -3,16 +3,29 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
+import pytest
+
 from xpert_pytest.calls.cache import CallCache, Completion, call_key
 
 
 def test_key_ignores_secrets_and_transport_but_not_content() -> None:
     messages = [{"role": "user", "content": "q"}]
     base = call_key("m", {"temperature": 0, "api_key": "a", "api_base": "http://x"}, messages)
-    assert base == call_key("m", {"temperature": 0, "api_key": "b", "timeout": 5}, messages)
-    assert base != call_key("m", {"temperature": 0.7}, messages)
+    assert base == call_key("m", {"temperature": 0, "api_key": "b", "timeout": 5, "api_base": "http://x/"}, messages)
+    assert base != call_key("m", {"temperature": 0.7, "api_base": "http://x"}, messages)
     assert base != call_key("m2", {"temperature": 0}, messages)
     assert base != call_key("m", {"temperature": 0}, [{"role": "user", "content": "q2"}])
+
+
+def test_key_names_the_endpoint_and_the_revision(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two servers of one model name, or two checkpoints under one name and URL, never share answers."""
+    messages = [{"role": "user", "content": "q"}]
+    here = call_key("openai/m", {"api_base": "http://127.0.0.1:1/v1"}, messages)
+    assert here != call_key("openai/m", {"api_base": "http://127.0.0.1:2/v1"}, messages)
+    assert here != call_key("openai/m", {"api_base": "http://127.0.0.1:1/v1"}, messages, revision="ckpt-2")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:3/v1")
+    assert call_key("openai/m", {}, messages) != call_key("openai/m", {"api_base": "http://127.0.0.1:1/v1"}, messages)
+    assert call_key("openai/m", {}, messages) == call_key("openai/m", {"base_url": "http://127.0.0.1:3/v1"}, messages)
 
 
 def test_round_trip_marks_hits(tmp_path: Path) -> None:

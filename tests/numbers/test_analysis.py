@@ -32,13 +32,22 @@ def test_dimension_shares_pool_positive_weight_over_all_tasks() -> None:
     assert by_dimension[ACCURACY].value == pytest.approx((5 + 2 + 3) / (5 + 4 + 2 + 3))
     assert by_dimension[LOGIC].value == pytest.approx(6 / 9)
     assert by_dimension[LANGUAGE].value == pytest.approx(2 / 6)  # the penalty item has no positive weight
-    # Tasks without the dimension stay in the resampling with nothing to add.
-    accuracy = ratio_ci([5, 2, 0, 3], [5, 6, 0, 3], resamples=300, seed=7)
-    assert accuracy is not None and (by_dimension[ACCURACY].low, by_dimension[ACCURACY].high) == (accuracy.low, accuracy.high)
-    assert by_dimension[ACCURACY].n == 4
+    # n counts the tasks that have checkpoints of the dimension; three tasks are too few for an interval.
+    assert (by_dimension[ACCURACY].n, by_dimension[LOGIC].n, by_dimension[LANGUAGE].n) == (3, 2, 2)
+    assert by_dimension[ACCURACY].low is None and not by_dimension[ACCURACY].meaningful
     quantitative = by_group["quantitative reasoning"]  # accuracy and logical coherence, among others
     assert quantitative.value == pytest.approx((10 + 6) / (14 + 9))
     assert by_group["linguistic synthesis"].value == pytest.approx(2 / 6)
+
+
+def test_dimension_intervals_resample_all_tasks_once_five_have_the_dimension() -> None:
+    more = [*TASKS, *(t.model_copy(update={"task_id": t.task_id + "2"}) for t in TASKS)]
+    by_dimension, _ = weight_shares(more, resamples=300, seed=7)
+    # Tasks without the dimension stay in the resampling with nothing to add.
+    accuracy = ratio_ci([5, 2, 0, 3] * 2, [5, 6, 0, 3] * 2, resamples=300, seed=7)
+    assert accuracy is not None
+    interval = by_dimension[ACCURACY]
+    assert (interval.low, interval.high, interval.n, interval.meaningful) == (accuracy.low, accuracy.high, 6, True)
 
 
 def test_statistics_cover_overall_domains_and_categories() -> None:
@@ -46,6 +55,7 @@ def test_statistics_cover_overall_domains_and_categories() -> None:
     stats = statistics([*TASKS, errored], resamples=300, seed=7)
     assert stats.overall is not None and stats.overall.value == pytest.approx(0.55) and stats.overall.n == 4
     law = mean_ci([0.6, 0.2], resamples=300, seed=7)
-    assert law is not None and stats.by_domain["law"].model_dump() == {"value": law.value, "low": law.low, "high": law.high, "n": 2}
+    assert law is not None  # two tasks: the value, but no interval
+    assert stats.by_domain["law"].model_dump() == {"value": law.value, "low": None, "high": None, "n": 2, "meaningful": False}
     assert stats.by_category["finance/c"].value == pytest.approx(0.7)
     assert stats.epochs is None

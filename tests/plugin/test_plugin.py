@@ -45,9 +45,9 @@ def test_loopback_run_scores_every_task(pytester: pytest.Pytester, bench_dir: Pa
         [
             "*xpert::finance/equity-research/fin-t-0001 PASSED*",
             "*XpertBench summary*",
-            "Finance *1 *90.5% *[[]90.5%, 90.5%] *1 *0",
-            "Law *1 *66.7% *[[]66.7%, 66.7%] *1 *0",
-            "overall score 83.4% [[]66.7%, 93.2%] over 3 scored task(s)*",
+            "Finance *1 *90.5% *n<5: no CI *1 *0",  # one task: a score, never a confident interval
+            "Law *1 *66.7% *n<5: no CI *1 *0",
+            "overall score 83.4% n<5: no CI over 3 scored task(s)*",
             "dimension (share of rubric weight met) *tasks *score *95% CI",
             "Accuracy & Factual Correctness *3 *77.1% *",  # pooled: 121/157 of the odd checkpoints' weight
             "Linguistic Quality *3 *84.6% *",  # 132/156
@@ -171,7 +171,7 @@ def test_cache_makes_a_rerun_free_and_identical(pytester: pytest.Pytester, bench
     second = pytester.runpytest_subprocess(*model_args(loopback), "-n", "2")
     second.assert_outcomes(passed=3)
     assert loopback.stats.requests == calls
-    second.stdout.fnmatch_lines(["*calls 0, cache hits 6"])
+    second.stdout.fnmatch_lines(["*calls 0, cache hits 6 (3 of 3 answers)"])
     assert scores_of(pytester.path) == pytest.approx(LOOPBACK_SCORES)
 
 
@@ -292,3 +292,25 @@ def test_a_hub_id_that_cannot_be_reached_is_a_clear_usage_error(pytester: pytest
     result = pytester.runpytest_subprocess("--xpert-model=xpert/anchor", "--xpert-dataset=xpertbench/not-here")
     assert result.ret == 4
     result.stderr.fnmatch_lines(["*xpertbench/not-here: cannot load dataset: *Hub (OfflineModeIsEnabled)*"])
+
+
+def test_help_lists_the_options(pytester: pytest.Pytester) -> None:
+    """A `%` in a help text used to crash `pytest --help` for everyone with the package installed."""
+    result = pytester.runpytest_subprocess("--help")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["*--xpert-model=XPERT_MODEL*", "*--xpert-bootstrap=XPERT_BOOTSTRAP*", "*95% confidence*"])
+
+
+@pytest.mark.parametrize("option", ["dataset", "exemplars", "report-dir", "cache", "baseline", "responses"])
+def test_a_path_option_given_as_two_words_is_a_usage_error(pytester: pytest.Pytester, bench_dir: Path, option: str) -> None:
+    """pytest would take the path for a test path while choosing the rootdir, and lose the ini file."""
+    result = pytester.runpytest_subprocess("--xpert-model=xpert/anchor", f"--xpert-{option}", str(pytester.path / "out"))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*write --xpert-{option}=PATH, with '='*"])
+    assert not (pytester.path / "reports").exists()
+
+
+def test_domain_markers_are_registered_only_with_the_benchmark_on(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_own="import pytest\n\n@pytest.mark.finance\ndef test_own():\n    pass\n")
+    result = pytester.runpytest_subprocess("--strict-markers", "-q")
+    result.stdout.fnmatch_lines(["*'finance' not found in `markers` configuration option*"])

@@ -5,17 +5,18 @@ from typing import Any
 
 import pytest
 
+from xpert_pytest.data.locate import packaged_dataset
 from xpert_pytest.plugin.settings import SettingsError, build_settings, parse_assignments, same_model
 
 
 def _build(**options: Any):
-    return build_settings(lambda name: options.get(name), Path("/repo"))
+    return build_settings(lambda name: options.get(name), Path("/repo"), Path("/repo"))
 
 
 def test_defaults() -> None:
     settings = _build(model="xpert/anchor")
     assert (settings.judges, settings.pass_score, settings.replay) == (["xpert/expert"], 0.5, True)
-    assert settings.dataset == "/repo/benchmark"
+    assert settings.dataset == str(packaged_dataset())  # no benchmark/ folder at or above /repo
     assert settings.cache == Path("/repo/.xpert_cache/calls.sqlite")
     assert _build(model="xpert/anchor", no_cache=True).cache is None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -42,10 +43,24 @@ class Completion(BaseModel):
     replayed: bool = False  # stored text given back without any call (anchors, recorded answers)
 
 
-def call_key(model: str, params: dict[str, Any], messages: list[dict[str, Any]]) -> str:
-    """Secrets and transport settings do not change an answer, so they stay out of the key."""
+def endpoint(model: str, params: dict[str, Any]) -> str | None:
+    """Where a call goes: its `api_base`/`base_url`, else the provider's base-URL variable.
+
+    Two servers that serve the same model name are two models as far as the cache knows.
+    """
+    base = params.get("api_base") or params.get("base_url")
+    if base is None and "/" in model:
+        provider = model.split("/", 1)[0].upper()
+        base = os.environ.get(f"{provider}_API_BASE") or os.environ.get(f"{provider}_BASE_URL")
+    return str(base).rstrip("/") if base else None
+
+
+def call_key(model: str, params: dict[str, Any], messages: list[dict[str, Any]], revision: str | None = None) -> str:
+    """Everything that changes an answer: model, endpoint, the checkpoint's revision label,
+    parameters, messages. Secrets and transport settings stay out."""
     relevant = {k: v for k, v in params.items() if k not in {"api_key", "api_base", "base_url", "timeout", "max_retries"}}
-    blob = json.dumps({"model": model, "params": relevant, "messages": messages}, sort_keys=True, ensure_ascii=False)
+    identity = {"model": model, "endpoint": endpoint(model, params), "revision": revision}
+    blob = json.dumps({**identity, "params": relevant, "messages": messages}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 

@@ -15,11 +15,12 @@ import random
 import time
 from contextlib import AbstractAsyncContextManager, nullcontext
 from functools import cache
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from xpert_pytest.calls.budget import Budget
 from xpert_pytest.calls.cache import CallCache, Completion, call_key
 
+OutputFormat = Literal["auto", "json-schema", "json-object", "off"]
 DEFAULT_PARAMS: dict[str, Any] = {"temperature": 0, "timeout": 600}
 DEFAULT_RETRIES = 4
 RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}
@@ -123,8 +124,12 @@ class ModelClient:
         throttle: Throttle | None = None,
         budget: Budget | None = None,
         price: tuple[float, float] | None = None,
+        revision: str | None = None,
+        output: OutputFormat = "auto",
     ) -> None:
         self.model = model
+        self.revision = revision
+        self.output = output
         params = {**DEFAULT_PARAMS, **params}
         self.retries = int(params.pop("max_retries", DEFAULT_RETRIES))
         self.params = params
@@ -143,12 +148,12 @@ class ModelClient:
         demands, and leaving it out lets a warm cache answer without importing litellm to ask.
         """
         params = dict(self.params)
-        key = call_key(self.model, {**params, "xpert_sample": sample} if sample else params, messages)
+        key = call_key(self.model, {**params, "xpert_sample": sample} if sample else params, messages, self.revision)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             return hit
         litellm = import_litellm()
-        if schema is not None and "response_format" not in params and supports_structured_output(self.model):
-            params["response_format"] = schema
+        if schema is not None and "response_format" not in params:
+            params.update(self._structured(schema))
         async with self.throttle.slot() if self.throttle is not None else nullcontext():
             if self.budget is not None:
                 self.budget.start()
@@ -174,6 +179,15 @@ class ModelClient:
         if self.cache is not None and content.strip():
             self.cache.put(key, self.model, completion)
         return completion
+
+    def _structured(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """`auto` asks litellm whether the provider takes a JSON schema; self-hosted servers
+        (vLLM, SGLang, llama.cpp, Ollama) do, but litellm cannot know, so users say so."""
+        if self.output == "json-schema" or (self.output == "auto" and supports_structured_output(self.model)):
+            return {"response_format": schema}
+        if self.output == "json-object":
+            return {"response_format": {"type": "json_object"}}
+        return {}
 
     async def _call(self, litellm: Any, messages: list[dict[str, Any]], params: dict[str, Any]) -> Any:
         attempt = 0

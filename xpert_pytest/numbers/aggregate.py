@@ -50,6 +50,8 @@ def summarize(results: Iterable[TaskResult], judges: int = 1) -> Summary:
         judge_cost_usd=_cost(results, "judge"),
         cached_calls=sum(c.cached for c in calls),
         calls=sum(not c.cached and not c.replayed for c in calls),
+        answers=sum(c.role == "model" and not c.replayed for c in calls),
+        cached_answers=sum(c.role == "model" and c.cached for c in calls),
         judge_disagreement_rate=(
             sum(r.judge_disagreements for r in scored) / checkpoints if judges > 1 and checkpoints else None
         ),

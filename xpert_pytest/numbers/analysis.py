@@ -9,6 +9,7 @@ sum), so that the overall score, every dimension and every skill group share one
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from statistics import fmean, pstdev
 
 from xpert_pytest.numbers.results import Epochs, Interval, Statistics, TaskResult
@@ -42,7 +43,10 @@ def weight_shares(tasks: list[TaskResult], resamples: int, seed: int) -> tuple[d
         dims = list(dimensions)
         task_met = [sum(parts) for parts in zip(*(met[d] for d in dims), strict=True)]
         task_total = [sum(parts) for parts in zip(*(total[d] for d in dims), strict=True)]
-        return as_interval(ratio_ci(task_met, task_total, resamples, seed))
+        estimate = ratio_ci(task_met, task_total, resamples, seed)
+        if estimate is None:
+            return None
+        return as_interval(replace(estimate, n=sum(t > 0 for t in task_total)))  # tasks that have these checkpoints
 
     by_dimension = {d: s for d in DIMENSIONS if (s := share([d])) is not None}
     by_group = {g: s for g, dims in SKILL_GROUPS.items() if (s := share(dims)) is not None}

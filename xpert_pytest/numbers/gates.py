@@ -89,6 +89,11 @@ def decide(summary: Summary, gates: list[GateOutcome], pytest_status: int, incom
     if pytest_status not in (0, 1):
         note = ["the run did not complete: the gates were not applied"] if gates else []
         return Decision(pytest_status, gates, lines + note)
+    if gates and summary.cached_answers:
+        lines.append(
+            f"note: {summary.cached_answers} of {summary.answers} answers the gates judged came from the cache of an "
+            "earlier run; if the model behind this name and endpoint changed, set --xpert-model-revision"
+        )
     if any(not g.passed for g in gates):
         return Decision(GATE_FAILED, gates, lines)
     if summary.overall.errors:

@@ -98,16 +98,26 @@ class Summary(Result):
     judge_cost_usd: float | None
     cached_calls: int
     calls: int
+    answers: int = 0
+    cached_answers: int = 0
     judge_disagreement_rate: float | None = None
 
 
+MIN_INTERVAL_TASKS = 5
+
+
 class Interval(Result):
-    """A point estimate with its bootstrap 95 % confidence interval over n tasks."""
+    """A point estimate with its bootstrap 95 % confidence interval over n tasks.
+
+    Over fewer than `MIN_INTERVAL_TASKS` tasks a bootstrap interval only shows how few values
+    there are to resample, so it is not given: `low` and `high` are null, `meaningful` false.
+    """
 
     value: float
-    low: float
-    high: float
+    low: float | None
+    high: float | None
     n: int
+    meaningful: bool = True
 
 
 class Epochs(Result):
@@ -145,6 +155,8 @@ class RunSettings(Result):
     max_cost_usd: float | None = None
     responses: str | None = None
     epochs: int = 1
+    model_revision: str | None = None
+    judge_format: str = "auto"
 
 
 class RunResult(Result):
@@ -155,6 +167,7 @@ class RunResult(Result):
     settings: RunSettings
     dataset_name: str
     dataset_fingerprint: str
+    dataset_source: str = ""
     note: str | None = None
     self_preference: str | None = None
     incomplete: str | None = None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from xpert_pytest.numbers.results import Interval
+from xpert_pytest.numbers.results import MIN_INTERVAL_TASKS, Interval
 
 DEFAULT_RESAMPLES = 2000
 DEFAULT_SEED = 20260402
@@ -27,6 +27,8 @@ class Estimate:
     n: int
 
     def interval(self) -> Interval:
+        if self.n < MIN_INTERVAL_TASKS:
+            return Interval(value=self.value, low=None, high=None, n=self.n, meaningful=False)
         return Interval(value=self.value, low=self.low, high=self.high, n=self.n)
 
 

@@ -8,6 +8,8 @@ Without it, nothing here changes a test run beyond registering options and domai
 from __future__ import annotations
 
 import gc
+import os
+import shlex
 import uuid
 from collections.abc import Generator
 from dataclasses import dataclass
@@ -33,7 +35,7 @@ class Option:
 OPTIONS = (
     Option("model", "litellm model string of the model under test (turns the benchmark on); xpert/anchor replays the graded anchors"),
     Option("judge", "litellm model string of the ShotJudge model; repeat for a majority-vote ensemble (default for xpert/anchor: xpert/expert)", "append", "linelist"),
-    Option("dataset", "dataset folder or Hugging Face Hub id (default: benchmark/ in the rootdir)"),
+    Option("dataset", "dataset folder or Hugging Face Hub id (default: a benchmark/ folder in or above the current directory, else the packaged task set)"),
     Option("exemplars", "folder of graded anchors (default: exemplars/ beside the dataset)"),
     Option("pass-score", "score a task needs to pass, 0..1 (default 0.5)"),
     Option("fail-under", "fail the run when the overall mean score is under this, 0..1"),
@@ -53,22 +55,33 @@ OPTIONS = (
     Option("price", "price for a model litellm does not know: MODEL=INPUT,OUTPUT in USD per million tokens (repeatable)", "append", "linelist"),
     Option("baseline", "results.json of an earlier run: fail when the score drops from it by more than --xpert-max-drop with 95% confidence"),
     Option("max-drop", "allowed drop from the baseline, 0..1 (default 0.02)"),
+    Option("model-revision", "label of the checkpoint under test (e.g. a commit or build id): part of the cache key, recorded in results"),
+    Option("judge-format", "structured output for the judge: auto (where litellm knows the provider supports it), json-schema, json-object or off (default auto)"),
     Option("responses", "JSON Lines of {task_id, response} answers to grade instead of calling --xpert-model (a label then)"),
 )
 
 SESSION_KEY = pytest.StashKey["XpertSession"]()
+PATH_OPTIONS = ("dataset", "exemplars", "report-dir", "cache", "baseline", "responses")
+
+
+def spaced_path_options(args: list[str]) -> list[str]:
+    """Path options written as two words (`--xpert-report-dir out`), which pytest reads as a
+    test path while it picks the rootdir and ini file, before any plugin option is known."""
+    names = {f"--xpert-{name}" for name in PATH_OPTIONS}
+    return [arg for arg, following in zip(args, [*args[1:], None]) if arg in names and following is not None]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("xpert", "XpertBench benchmark")
     for option in OPTIONS:
         dest = "xpert_" + option.name.replace("-", "_")
+        help = option.help.replace("%", "%%")  # argparse %-formats help texts; ini help is not
         if option.kind == "flag":
-            group.addoption(f"--xpert-{option.name}", action="store_true", default=None, dest=dest, help=option.help)
+            group.addoption(f"--xpert-{option.name}", action="store_true", default=None, dest=dest, help=help)
         elif option.kind == "append":
-            group.addoption(f"--xpert-{option.name}", action="append", default=None, dest=dest, help=option.help)
+            group.addoption(f"--xpert-{option.name}", action="append", default=None, dest=dest, help=help)
         else:
-            group.addoption(f"--xpert-{option.name}", default=None, dest=dest, help=option.help)
+            group.addoption(f"--xpert-{option.name}", default=None, dest=dest, help=help)
         parser.addini(dest, f"{option.help} [--xpert-{option.name}]", type=option.ini)  # type: ignore[arg-type]
 
 
@@ -82,15 +95,21 @@ def option_value(config: pytest.Config, name: str) -> Any:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    for domain, (title, _) in DOMAINS.items():
-        config.addinivalue_line("markers", f"{domain}: XpertBench {title} tasks")
+    spaced = spaced_path_options([*shlex.split(os.environ.get("PYTEST_ADDOPTS", "")), *config.invocation_params.args])
+    if spaced:
+        raise pytest.UsageError(
+            "XpertBench: " + "; ".join(f"write {name}=PATH, with '='" for name in spaced)
+            + ": given as two words, pytest takes PATH for a test path while it chooses the rootdir and ini file"
+        )
     if not option_value(config, "model"):
         return
+    for domain, (title, _) in DOMAINS.items():  # only with the benchmark on: --strict-markers elsewhere
+        config.addinivalue_line("markers", f"{domain}: XpertBench {title} tasks")
     from xpert_pytest.plugin.session import XpertSession
     from xpert_pytest.plugin.settings import SettingsError, build_settings
 
     try:
-        settings = build_settings(lambda name: option_value(config, name), config.rootpath)
+        settings = build_settings(lambda name: option_value(config, name), config.rootpath, config.invocation_params.dir)
     except SettingsError as exc:
         raise pytest.UsageError(f"XpertBench: {exc}") from exc
     if not settings.report_dir.is_absolute():

@@ -20,6 +20,7 @@ from xpert_pytest.calls.budget import Budget
 from xpert_pytest.calls.cache import CallCache
 from xpert_pytest.calls.concurrency import AdaptiveLimiter
 from xpert_pytest.data.dataset import Benchmark, DataError, load_benchmark
+from xpert_pytest.data.locate import describe
 from xpert_pytest.grading.engine import Candidate, Engine, ModelCandidate
 from xpert_pytest.numbers.gates import baseline_gate, decide, evaluate_gates
 from xpert_pytest.calls.gateway import ModelClient
@@ -76,13 +77,16 @@ class XpertSession:
             self._bench = load_benchmark(self.settings.dataset, self.settings.exemplars)
         return self._bench
 
-    def _client(self, model: str, params: dict[str, object]) -> ModelClient:
+    def _client(self, model: str, params: dict[str, object], *, judge: bool = False) -> ModelClient:
         s = self.settings
         if self._cache is None and s.cache is not None:
             self._cache = CallCache(s.cache)
         if self._budget is None and s.max_cost is not None:
             self._budget = Budget(s.report_dir / ".xpert-budget.sqlite", s.run_id, s.max_cost)
-        return ModelClient(model, dict(params), self._cache, self.limiter, self._budget, s.prices.get(model))
+        return ModelClient(
+            model, dict(params), self._cache, self.limiter, self._budget, s.prices.get(model),
+            revision=None if judge else s.model_revision, output=s.judge_format if judge else "off",
+        )
 
     def _candidate(self) -> Candidate:
         s = self.settings
@@ -101,7 +105,7 @@ class XpertSession:
             judges: list[Judge] = [
                 ExpertReplayJudge(self.bench)
                 if name == EXPERT_JUDGE
-                else ShotJudge(self._client(name, s.judge_args), self.bench, extra_shots=s.shots)
+                else ShotJudge(self._client(name, s.judge_args, judge=True), self.bench, extra_shots=s.shots)
                 for name in s.judges
             ]
             judge = judges[0] if len(judges) == 1 else EnsembleJudge(judges)
@@ -147,10 +151,12 @@ class XpertSession:
                 fail_under=s.fail_under, fail_under_domain=s.fail_under_domain, replay=s.replay,
                 shots=s.shots, concurrency=s.concurrency, max_cost_usd=s.max_cost,
                 responses=str(s.responses) if s.responses else None, epochs=s.epochs,
+                model_revision=s.model_revision, judge_format=s.judge_format,
             ),
             incomplete=incomplete,
             dataset_name=self.bench.name,
             dataset_fingerprint=self.bench.fingerprint,
+            dataset_source=describe(s.dataset),
             note=REPLAY_NOTE if s.replay else None,
             self_preference=self_preference(s.model, s.judges),
             tasks=sorted(self.results.values(), key=lambda r: r.task_id),

@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from xpert_pytest.calls.gateway import OutputFormat
+from xpert_pytest.data.locate import default_dataset
 from xpert_pytest.grading.replay import ANCHOR_MODEL, EXPERT_JUDGE
 from xpert_pytest.data.taxonomy import DOMAINS
 from xpert_pytest.numbers.uncertainty import DEFAULT_RESAMPLES
@@ -51,6 +53,8 @@ class Settings(BaseModel):
     baseline: Path | None = None
     max_drop: float = Field(0.02, ge=0, le=1)
     epochs: int = Field(1, ge=1)
+    model_revision: str | None = Field(None, min_length=1)
+    judge_format: OutputFormat = "auto"
 
     @property
     def judge(self) -> str:
@@ -155,13 +159,16 @@ def parse_prices(items: list[str]) -> dict[str, tuple[float, float]]:
     return prices
 
 
-def build_settings(get: Callable[[str], Any], rootdir: Path) -> Settings:
-    """`get(name)` returns an option's value (command line first, then ini) or None."""
+def build_settings(get: Callable[[str], Any], rootdir: Path, invocation_dir: Path) -> Settings:
+    """`get(name)` returns an option's value (command line first, then ini) or None.
+
+    With no dataset named, the task set is found from where pytest was started (DESIGN §5).
+    """
     model = get("model")
     judges = get("judge") or ([EXPERT_JUDGE] if model == ANCHOR_MODEL and not get("responses") else [])
     if not judges:
         raise SettingsError("--xpert-judge is required (a litellm model string) unless --xpert-model=xpert/anchor")
-    dataset = get("dataset") or str(rootdir / "benchmark")
+    dataset = get("dataset") or str(default_dataset(invocation_dir))
     cache = None if get("no_cache") else Path(get("cache") or rootdir / ".xpert_cache" / "calls.sqlite")
     values = {
         "model": model,
@@ -186,6 +193,8 @@ def build_settings(get: Callable[[str], Any], rootdir: Path) -> Settings:
         "baseline": get("baseline"),
         "max_drop": get("max_drop"),
         "epochs": get("epochs"),
+        "model_revision": get("model_revision"),
+        "judge_format": get("judge_format"),
     }
     try:
         return Settings.model_validate({k: v for k, v in values.items() if v is not None})

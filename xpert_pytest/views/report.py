@@ -48,8 +48,8 @@ def heat_colour(value: float | None) -> str:
 class Bar:
     label: str
     value: float
-    low: float
-    high: float
+    low: float | None
+    high: float | None
     n: int
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from xpert_pytest.numbers.results import Aggregate, Interval, RunResult, TaskResult
+from xpert_pytest.numbers.results import MIN_INTERVAL_TASKS, Aggregate, Interval, RunResult, TaskResult
 from xpert_pytest.data.schema import Task
 from xpert_pytest.numbers.scoring import missed
 from xpert_pytest.data.taxonomy import DOMAINS, category_label, domain_title
@@ -15,7 +15,11 @@ def _pct(value: float | None) -> str:
 
 
 def _ci(interval: Interval | None) -> str:
-    return "" if interval is None else f"[{interval.low:.1%}, {interval.high:.1%}]"
+    if interval is None:
+        return ""
+    if interval.low is None or interval.high is None:
+        return f"n<{MIN_INTERVAL_TASKS}: no CI"
+    return f"[{interval.low:.1%}, {interval.high:.1%}]"
 
 
 def _row(name: str, group: Aggregate, interval: Interval | None) -> str:
@@ -32,8 +36,10 @@ def summary_lines(
     run: RunResult, results_path: str | None, report_path: str | None = None, verbose: bool = False
 ) -> list[str]:
     summary = run.summary
+    revision = f" (revision {run.settings.model_revision})" if run.settings.model_revision else ""
     lines = [
-        f"model {run.settings.model}  judge {run.settings.judge}  dataset {run.dataset_name} ({run.dataset_fingerprint})",
+        f"model {run.settings.model}{revision}  judge {run.settings.judge}  "
+        f"dataset {run.dataset_source or run.dataset_name} ({run.dataset_fingerprint})",
     ]
     if run.note:
         lines.append(run.note)
@@ -73,7 +79,7 @@ def summary_lines(
     usage = f"tokens: model {summary.model_tokens:,}, judge {summary.judge_tokens:,}"
     if summary.model_cost_usd is not None or summary.judge_cost_usd is not None:
         usage += f"; cost: model {_money(summary.model_cost_usd)}, judge {_money(summary.judge_cost_usd)}"
-    usage += f"; calls {summary.calls}, cache hits {summary.cached_calls}"
+    usage += f"; calls {summary.calls}, cache hits {summary.cached_calls} ({summary.cached_answers} of {summary.answers} answers)"
     lines.append(usage)
     lines += run.verdict
     if results_path:
