@@ -314,3 +314,20 @@ def test_domain_markers_are_registered_only_with_the_benchmark_on(pytester: pyte
     pytester.makepyfile(test_own="import pytest\n\n@pytest.mark.finance\ndef test_own():\n    pass\n")
     result = pytester.runpytest_subprocess("--strict-markers", "-q")
     result.stdout.fnmatch_lines(["*'finance' not found in `markers` configuration option*"])
+
+
+def test_cached_answers_belong_to_one_endpoint_and_revision(pytester: pytest.Pytester, bench_dir: Path) -> None:
+    """Two servers of one model name, or a new checkpoint under one name and URL, are new calls."""
+    with LoopbackServer() as first, LoopbackServer() as second:
+        pytester.runpytest_subprocess(*model_args(first)).assert_outcomes(passed=3)
+        assert first.stats.by_model == {"stub-model": 3, "stub-judge": 3}
+        pytester.runpytest_subprocess(*model_args(second)).assert_outcomes(passed=3)
+        assert second.stats.by_model == {"stub-model": 3, "stub-judge": 3}  # another api_base: not served from the cache
+        revised = pytester.runpytest_subprocess(*model_args(first), "--xpert-model-revision=ckpt-2")
+        revised.assert_outcomes(passed=3)
+        assert first.stats.by_model == {"stub-model": 6, "stub-judge": 3}  # new answers; the judge's grading is cached
+        again = pytester.runpytest_subprocess(*model_args(first), "--xpert-model-revision=ckpt-2", "--xpert-fail-under=0.1")
+        again.assert_outcomes(passed=3)
+        assert first.stats.by_model == {"stub-model": 6, "stub-judge": 3}  # same everything: zero calls
+        again.stdout.fnmatch_lines(["model openai/stub-model (revision ckpt-2) *", "note: 3 of 3 answers the gates judged came from the cache*"])
+    assert results_of(pytester.path)["settings"]["model_revision"] == "ckpt-2"
