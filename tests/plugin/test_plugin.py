@@ -331,3 +331,16 @@ def test_cached_answers_belong_to_one_endpoint_and_revision(pytester: pytest.Pyt
         assert first.stats.by_model == {"stub-model": 6, "stub-judge": 3}  # same everything: zero calls
         again.stdout.fnmatch_lines(["model openai/stub-model (revision ckpt-2) *", "note: 3 of 3 answers the gates judged came from the cache*"])
     assert results_of(pytester.path)["settings"]["model_revision"] == "ckpt-2"
+
+
+@pytest.mark.parametrize(("fmt", "wanted"), [("json-schema", "json_schema"), ("json-object", "json_object"), ("off", None)])
+def test_a_self_hosted_judge_can_ask_for_structured_output(
+    pytester: pytest.Pytester, bench_dir: Path, loopback: LoopbackServer, fmt: str, wanted: str | None
+) -> None:
+    """litellm cannot know that an OpenAI-compatible server takes response_format; the user says so."""
+    result = pytester.runpytest_subprocess(*model_args(loopback), "--xpert-no-cache", f"--xpert-judge-format={fmt}")
+    result.assert_outcomes(passed=3)
+    judged = [b for b in loopback.bodies if b.get("model") == "stub-judge"]
+    answered = [b for b in loopback.bodies if b.get("model") == "stub-model"]
+    assert len(judged) == 3 and all((b.get("response_format") or {}).get("type") == wanted for b in judged)
+    assert all("response_format" not in b for b in answered)
