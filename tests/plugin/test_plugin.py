@@ -344,3 +344,14 @@ def test_a_self_hosted_judge_can_ask_for_structured_output(
     answered = [b for b in loopback.bodies if b.get("model") == "stub-model"]
     assert len(judged) == 3 and all((b.get("response_format") or {}).get("type") == wanted for b in judged)
     assert all("response_format" not in b for b in answered)
+
+
+def test_an_unusable_report_dir_stops_the_run_before_any_call(
+    pytester: pytest.Pytester, bench_dir: Path, loopback: LoopbackServer
+) -> None:
+    blocker = pytester.path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    result = pytester.runpytest_subprocess(*model_args(loopback), f"--xpert-report-dir={blocker}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*--xpert-report-dir: {blocker} cannot hold the results*"])
+    assert loopback.stats.requests == 0

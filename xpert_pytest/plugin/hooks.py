@@ -106,7 +106,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for domain, (title, _) in DOMAINS.items():  # only with the benchmark on: --strict-markers elsewhere
         config.addinivalue_line("markers", f"{domain}: XpertBench {title} tasks")
     from xpert_pytest.plugin.session import XpertSession
-    from xpert_pytest.plugin.settings import SettingsError, build_settings
+    from xpert_pytest.plugin.settings import SettingsError, build_settings, check_report_dir
 
     try:
         settings = build_settings(lambda name: option_value(config, name), config.rootpath, config.invocation_params.dir)
@@ -114,6 +114,10 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"XpertBench: {exc}") from exc
     if not settings.report_dir.is_absolute():
         settings.report_dir = config.rootpath / settings.report_dir
+    try:
+        check_report_dir(settings.report_dir)
+    except SettingsError as exc:
+        raise pytest.UsageError(f"XpertBench: {exc}") from exc
     workerinput = getattr(config, "workerinput", None)
     settings.run_id = workerinput["xpert_run_id"] if workerinput else uuid.uuid4().hex
     xpert = XpertSession(settings)

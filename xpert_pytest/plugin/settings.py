@@ -7,6 +7,7 @@ be tested as plain functions.
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -157,6 +158,16 @@ def parse_prices(items: list[str]) -> dict[str, tuple[float, float]]:
         except ValueError:
             raise SettingsError(f"--xpert-price: expected MODEL=INPUT_USD,OUTPUT_USD per million tokens, got {item!r}") from None
     return prices
+
+
+def check_report_dir(folder: Path) -> None:
+    """Found before the first paid call, not after the last: the results must have somewhere to go."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise SettingsError(f"--xpert-report-dir: {folder} cannot hold the results: {exc.strerror or exc}") from exc
 
 
 def build_settings(get: Callable[[str], Any], rootdir: Path, invocation_dir: Path) -> Settings:
