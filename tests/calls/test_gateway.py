@@ -79,7 +79,7 @@ def test_cost_comes_from_litellms_prices_when_it_knows_the_model(loopback: Loopb
 
 
 def test_configured_price_gives_a_cost_and_the_budget_stops_calls(loopback: LoopbackServer, tmp_path: Path) -> None:
-    budget = Budget(tmp_path / "budget.sqlite", "run-1", limit_usd=0.01)
+    budget = Budget(tmp_path / "budget.sqlite", "key-1", "run-1", limit_usd=0.01)
     client = _client(loopback, cache=None, budget=budget, price=(10.0, 30.0))
     first = asyncio.run(client.complete(MESSAGES))
     expected = (10.0 * first.prompt_tokens + 30.0 * first.completion_tokens) / 1_000_000
@@ -92,9 +92,24 @@ def test_configured_price_gives_a_cost_and_the_budget_stops_calls(loopback: Loop
     spent, unpriced = budget.spent()
     assert spent <= 0.01 and unpriced == 0
     assert loopback.stats.requests == spent_calls
-    other_run = Budget(tmp_path / "budget.sqlite", "run-2", limit_usd=0.01)
-    other_run.start()  # budgets are per run
+    rerun = Budget(tmp_path / "budget.sqlite", "key-1", "run-1b", limit_usd=0.01)
+    with pytest.raises(BudgetExceeded):  # a rerun of the same run spends from the same budget
+        rerun.start()
+    other_run = Budget(tmp_path / "budget.sqlite", "key-2", "run-2", limit_usd=0.01)
+    other_run.start()  # another run has its own budget
     assert other_run.in_flight == 1
+    budget.close_account()  # a completed run closes its account: its next run starts afresh
+    rerun.start()
+
+
+def test_a_call_in_flight_when_its_process_died_is_counted_as_lost(tmp_path: Path) -> None:
+    dead = Budget(tmp_path / "ledger.sqlite", "key-1", "run-1", limit_usd=None)
+    dead.start()
+    dead.finish(dead.start(), 0.002)
+    dead.close()  # the process is gone with one call open
+    survivor = Budget(tmp_path / "ledger.sqlite", "key-1", "run-1", limit_usd=None)
+    assert survivor.lost() == 1
+    assert survivor.spent() == (pytest.approx(0.002), 0)
 
 
 def test_litellms_import_is_kept_out_of_the_collectors_way() -> None:

@@ -67,7 +67,7 @@ def test_empty_and_huge_answers(pytester: pytest.Pytester, loopback: LoopbackSer
     result = pytester.runpytest_subprocess(*model_args(loopback), "--xpert-concurrency=1", "--xpert-no-cache")
     result.assert_outcomes(passed=1, failed=1, errors=1)
     tasks = {t["task_id"]: t for t in results_of(pytester.path)["tasks"]}
-    assert tasks["fin-t-0001"]["error"] == "openai/stub-model returned an empty answer"
+    assert tasks["fin-t-0001"]["error"] == "openai/stub-model returned an empty answer (no text and no refusal)"
     assert len(tasks["hc-t-0001"]["response"]) == len(huge)
     assert [v["met"] for v in tasks["hc-t-0001"]["verdicts"]][:3] == [True, True, False]
 
@@ -81,7 +81,7 @@ def test_budget_stops_new_calls_and_marks_the_run_incomplete(pytester: pytest.Py
     result.stdout.fnmatch_lines(["RUN INCOMPLETE: cost budget $2.00 reached: 2 task(s) not run or not graded*"])
     run = results_of(pytester.path)
     assert run["incomplete"] and run["exit_status"] == 7
-    stopped = [t for t in run["tasks"] if t["budget_stopped"]]
+    stopped = [t for t in run["tasks"] if t["stopped"]]
     assert [t["status"] for t in stopped] == ["error", "error"]
     spent = sum(c["cost_usd"] for t in run["tasks"] for c in t["calls"])
     assert 0 < spent <= 2.0

@@ -197,7 +197,7 @@ def test_malformed_dataset_stops_before_any_call(pytester: pytest.Pytester, loop
     result = pytester.runpytest_subprocess(*model_args(loopback))
     assert result.ret == 4
     err = result.stderr.str()
-    assert "XpertBench input does not load (" in err
+    assert "XpertBench input does not load:" in err
     assert "benchmark/data/healthcare.jsonl:1: [hc-t-0001] field title: Field required" in err
     assert "benchmark/data/law.jsonl:1: [law-t-0001] field rubric.c04.weight: 12 must be in 1..10" in err
     assert "exemplars" not in err  # anchors of broken tasks are not reported twice
@@ -235,13 +235,28 @@ def test_results_json_is_valid_run_result(pytester: pytest.Pytester, bench_dir: 
 def test_baseline_gate_compares_paired_tasks(pytester: pytest.Pytester, bench_dir: Path, loopback: LoopbackServer) -> None:
     pytester.runpytest_subprocess(*model_args(loopback), "--xpert-report-dir=strong")
     strong = latest_results(pytester.path / "strong")
-    worse = pytester.runpytest_subprocess("--xpert-model=xpert/anchor", f"--xpert-baseline={strong}", "--xpert-max-drop=0.05")
+    same = pytester.runpytest_subprocess(*model_args(loopback), f"--xpert-baseline={strong}")
+    assert same.ret == 0
+    same.stdout.fnmatch_lines(["gate met baseline: change +0.00 pp *on 3 shared task(s); allowed drop 2.00 pp"])
+    anchor = ["--xpert-model=xpert/anchor", f"--xpert-baseline={strong}", "--xpert-max-drop=0.05"]
+    refused = pytester.runpytest_subprocess(*anchor)
+    assert refused.ret == 4
+    refused.stderr.fnmatch_lines([
+        "*was run on another benchmark: judge openai/stub-judge (baseline) vs xpert/expert (this run)."
+        " Its scores are not comparable; rerun the baseline, or pass --xpert-allow-baseline-mismatch"
+    ])
+    worse = pytester.runpytest_subprocess(*anchor, "--xpert-allow-baseline-mismatch")
     assert worse.ret == 6
     worse.stdout.fnmatch_lines(["gate FAILED baseline: change -33.80 pp (95% CI * pp) on 3 shared task(s); allowed drop 5.00 pp: *"])
     replay = latest_results(pytester.path / "reports")
-    better = pytester.runpytest_subprocess(*model_args(loopback), f"--xpert-baseline={replay}")
+    better = pytester.runpytest_subprocess(*model_args(loopback), f"--xpert-baseline={replay}", "--xpert-allow-baseline-mismatch")
     assert better.ret == 0
     better.stdout.fnmatch_lines(["gate met baseline: change +33.80 pp *on 3 shared task(s); allowed drop 2.00 pp"])
+    data = bench_dir / "data" / "law.jsonl"
+    data.write_text(data.read_text(encoding="utf-8").replace('"title": "', '"title": "Revised: ', 1), encoding="utf-8")
+    changed = pytester.runpytest_subprocess(*model_args(loopback), f"--xpert-baseline={strong}")
+    assert changed.ret == 4
+    changed.stderr.fnmatch_lines(["*was run on another benchmark: dataset and anchors fingerprint * (baseline) vs * (this run)*"])
     missing = pytester.runpytest_subprocess("--xpert-model=xpert/anchor", "--xpert-baseline=nope.json")
     assert missing.ret == 4
     assert "nope.json: --xpert-baseline is not a readable results file" in missing.stderr.str()

@@ -51,7 +51,7 @@ def test_domain_gates_are_checked(gates: list[str], message: str) -> None:
 
 
 def test_ranges() -> None:
-    with pytest.raises(SettingsError, match="pass_score"):
+    with pytest.raises(SettingsError, match=r"--xpert-pass-score='1.5': Input should be less than or equal to 1"):
         _build(model="xpert/anchor", pass_score="1.5")
     assert _build(model="xpert/anchor", fail_under="0.6", fail_under_domain=["law=0.7"]).fail_under_domain == {"law": 0.7}
 

@@ -2,7 +2,7 @@
 
 It makes reruns free and crashes harmless: the key covers everything that changes an answer
 (model, parameters, messages), so a rerun repeats only calls that never completed. Errors are
-never stored. WAL mode lets many xdist workers write at once, and each write is its own
+never stored, and neither are judge replies that broke the verdict contract. WAL mode lets many xdist workers write at once, and each write is its own
 transaction, so a killed process loses at most the call it was making.
 """
 
@@ -19,18 +19,28 @@ from typing import Any
 
 from pydantic import BaseModel
 
-SCHEMA = """
+CACHE_SCHEMA = 2  # PRAGMA user_version: a cache of any other layout is refused at start
+LAYOUT = """
 CREATE TABLE IF NOT EXISTS calls (
     key TEXT PRIMARY KEY,
     model TEXT NOT NULL,
+    task_id TEXT,
     content TEXT NOT NULL,
     prompt_tokens INTEGER,
     completion_tokens INTEGER,
     cost_usd REAL,
     latency_s REAL NOT NULL,
+    finish_reason TEXT,
+    refusal INTEGER NOT NULL,
+    repaired_chars INTEGER NOT NULL,
     created REAL NOT NULL
 )
 """
+COLUMNS = "content, prompt_tokens, completion_tokens, cost_usd, latency_s, finish_reason, refusal, repaired_chars"
+
+
+class CacheError(Exception):
+    """The cache file cannot be used as it is; the message names it and says what to do."""
 
 
 class Completion(BaseModel):
@@ -41,6 +51,13 @@ class Completion(BaseModel):
     latency_s: float = 0.0
     cached: bool = False
     replayed: bool = False  # stored text given back without any call (anchors, recorded answers)
+    finish_reason: str | None = None
+    refusal: bool = False  # the provider's refusal text stands as the answer
+    repaired_chars: int = 0  # characters that could not be stored as UTF-8, replaced by U+FFFD
+
+    @property
+    def truncated(self) -> bool:
+        return self.finish_reason == "length"
 
 
 def endpoint(model: str, params: dict[str, Any]) -> str | None:
@@ -64,38 +81,88 @@ def call_key(model: str, params: dict[str, Any], messages: list[dict[str, Any]],
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def _open(path: Path) -> sqlite3.Connection:
+    """Connect and check the layout before any call is paid for, so a mismatch costs nothing."""
+    if path.is_dir():
+        raise CacheError(f"--xpert-cache: {path} is a directory; give the path of an SQLite file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, timeout=60, check_same_thread=False, isolation_level=None)
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except (OSError, sqlite3.Error) as exc:
+        raise CacheError(f"--xpert-cache: {path} cannot be used as the answer cache: {exc}") from exc
+    if tables and version != CACHE_SCHEMA:
+        db.close()
+        raise CacheError(
+            f"--xpert-cache: {path} has cache schema {version}, this xpertbench reads schema {CACHE_SCHEMA}; "
+            "move or delete it (its answers cannot be reused), or point --xpert-cache at another file"
+        )
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    if not tables:
+        db.execute(LAYOUT)
+        db.execute(f"PRAGMA user_version = {CACHE_SCHEMA}")
+    return db
+
+
 class CallCache:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, timeout=60, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(SCHEMA)
+        self._db = _open(path)
 
     def get(self, key: str) -> Completion | None:
         with self._lock:
-            row = self._db.execute(
-                "SELECT content, prompt_tokens, completion_tokens, cost_usd, latency_s FROM calls WHERE key = ?", (key,)
-            ).fetchone()
+            row = self._db.execute(f"SELECT {COLUMNS} FROM calls WHERE key = ?", (key,)).fetchone()
         if row is None:
             return None
-        content, prompt_tokens, completion_tokens, cost, latency = row
+        content, prompt_tokens, completion_tokens, cost, latency, finish_reason, refusal, repaired = row
         return Completion(
-            content=content, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
-            cost_usd=cost, latency_s=latency, cached=True,
+            content=content, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens, cost_usd=cost,
+            latency_s=latency, cached=True, finish_reason=finish_reason, refusal=bool(refusal), repaired_chars=repaired,
         )
 
-    def put(self, key: str, model: str, completion: Completion) -> None:
+    def put(self, key: str, model: str, completion: Completion, task_id: str | None = None) -> None:
+        c = completion
         with self._lock:
             self._db.execute(
-                "INSERT OR REPLACE INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    key, model, completion.content, completion.prompt_tokens, completion.completion_tokens,
-                    completion.cost_usd, completion.latency_s, time.time(),
+                    key, model, task_id, c.content, c.prompt_tokens, c.completion_tokens, c.cost_usd, c.latency_s,
+                    c.finish_reason, int(c.refusal), c.repaired_chars, time.time(),
                 ),
             )
+
+    def _where(self, model: str | None, task_id: str | None, older_than_days: float | None) -> tuple[str, list[Any]]:
+        clauses, values = ["1"], []
+        if model is not None:
+            clauses.append("model = ?")
+            values.append(model)
+        if task_id is not None:
+            clauses.append("task_id = ?")
+            values.append(task_id)
+        if older_than_days is not None:
+            clauses.append("created < ?")
+            values.append(time.time() - older_than_days * 86400)
+        return " AND ".join(clauses), values
+
+    def entries(
+        self, model: str | None = None, task_id: str | None = None, older_than_days: float | None = None
+    ) -> list[tuple[str, int, float, float]]:
+        """(model, entries, oldest, newest) for the entries that match, one row per model."""
+        where, values = self._where(model, task_id, older_than_days)
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT model, COUNT(*), MIN(created), MAX(created) FROM calls WHERE {where} GROUP BY model ORDER BY model",
+                values,
+            ).fetchall()
+        return [(str(m), int(n), float(lo), float(hi)) for m, n, lo, hi in rows]
+
+    def drop(self, model: str | None = None, task_id: str | None = None, older_than_days: float | None = None) -> int:
+        where, values = self._where(model, task_id, older_than_days)
+        with self._lock:
+            return int(self._db.execute(f"DELETE FROM calls WHERE {where}", values).rowcount)
 
     def __len__(self) -> int:
         with self._lock:

@@ -13,16 +13,18 @@ import gc
 import os
 import random
 import time
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager, nullcontext
 from functools import cache
 from typing import Any, Literal, Protocol
 
-from xpert_pytest.calls.budget import Budget
+from xpert_pytest.calls.budget import Budget, StopRun
 from xpert_pytest.calls.cache import CallCache, Completion, call_key
 
 OutputFormat = Literal["auto", "json-schema", "json-object", "off"]
 DEFAULT_PARAMS: dict[str, Any] = {"temperature": 0, "timeout": 600}
 DEFAULT_RETRIES = 4
+DEFAULT_CALL_DEADLINE = 900.0
 RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 30.0
@@ -31,6 +33,37 @@ RETRY_AFTER_CAP = 120.0
 
 class ProviderError(Exception):
     """A provider call that failed after its retries; the message names model and cause."""
+
+
+class RunDeadline(StopRun):
+    """The run's wall-clock deadline came before this call could start or finish."""
+
+
+SECRET_NAMES = ("KEY", "TOKEN", "SECRET", "PASSWORD")
+
+
+def known_secrets(params: dict[str, Any]) -> list[str]:
+    """Every secret value this process knows: the call's api_key and the environment's keys and tokens."""
+    values = [str(params["api_key"])] if params.get("api_key") else []
+    values += [v for k, v in os.environ.items() if any(n in k.upper() for n in SECRET_NAMES)]
+    return sorted({v for v in values if len(v) >= 8}, key=len, reverse=True)
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    """Provider and proxy error bodies may echo the key they were sent; it never reaches a file or log."""
+    for secret in secrets:
+        text = text.replace(secret, "[redacted]")
+    return text
+
+
+def safe_text(text: str) -> tuple[str, int]:
+    """Provider text made encodable as UTF-8: lone surrogates become U+FFFD; the count says how many."""
+    try:
+        text.encode("utf-8")
+        return text, 0
+    except UnicodeEncodeError:
+        fixed = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return fixed, sum(1 for a, b in zip(text, fixed) if a != b) + abs(len(text) - len(fixed))
 
 
 class Throttle(Protocol):
@@ -126,23 +159,37 @@ class ModelClient:
         price: tuple[float, float] | None = None,
         revision: str | None = None,
         output: OutputFormat = "auto",
+        deadline: float = DEFAULT_CALL_DEADLINE,
+        stop_at: float | None = None,
     ) -> None:
+        """`deadline` bounds one call, retries included, in seconds; `stop_at` (a `time.time()`)
+        is the run's deadline, after which no call starts and calls in flight are cut."""
         self.model = model
         self.revision = revision
         self.output = output
+        self.deadline = deadline
+        self.stop_at = stop_at
         params = {**DEFAULT_PARAMS, **params}
         self.retries = int(params.pop("max_retries", DEFAULT_RETRIES))
         self.params = params
+        self.secrets = known_secrets(params)
         self.cache = cache
         self.throttle = throttle
         self.budget = budget
         self.price = price
 
     async def complete(
-        self, messages: list[dict[str, Any]], schema: dict[str, Any] | None = None, sample: int = 0
+        self,
+        messages: list[dict[str, Any]],
+        schema: dict[str, Any] | None = None,
+        sample: int = 0,
+        accept: Callable[[str], bool] | None = None,
+        task: str | None = None,
     ) -> Completion:
         """`schema` asks for structured output where the provider supports it; `sample` numbers
-        repeated answers to the same messages (epochs), so each has its own cache entry.
+        repeated answers to the same messages (epochs), so each has its own cache entry; only a
+        reply that `accept` takes is cached (a judge reply that broke the verdict contract must
+        be asked again after the provider recovers, not replayed); `task` labels the entry.
 
         The schema stays out of the cache key: it enforces the reply format the prompt already
         demands, and leaving it out lets a warm cache answer without importing litellm to ask.
@@ -155,30 +202,47 @@ class ModelClient:
         if schema is not None and "response_format" not in params:
             params.update(self._structured(schema))
         async with self.throttle.slot() if self.throttle is not None else nullcontext():
-            if self.budget is not None:
-                self.budget.start()
+            if self.stop_at is not None and time.time() >= self.stop_at:
+                raise RunDeadline("the run deadline was reached before this call started")
+            ticket = self.budget.start() if self.budget is not None else None
             started = time.perf_counter()
             try:
                 response = await self._call(litellm, messages, params)
             except BaseException:
-                if self.budget is not None:
-                    self.budget.finish(None, completed=False)
+                if self.budget is not None and ticket is not None:
+                    self.budget.finish(ticket, None, completed=False)
                 raise
             latency = time.perf_counter() - started
-        content = response.choices[0].message.content or ""
+        completion = self._completion(litellm, response, latency)
+        if self.budget is not None and ticket is not None:
+            self.budget.finish(ticket, completion.cost_usd)
+        usable = accept(completion.content) if accept is not None else bool(completion.content.strip())
+        if self.cache is not None and usable:
+            self.cache.put(key, self.model, completion, task)
+        return completion
+
+    def _completion(self, litellm: Any, response: Any, latency: float) -> Completion:
+        """The reply's text: its content, or the refusal a provider gives instead (the model's
+        answer too, flagged); made safe to store, with what was changed counted."""
+        choices = getattr(response, "choices", None) or []
+        if not choices:
+            raise ProviderError(f"{self.model}: the reply has no choices (no answer at all)")
+        message = choices[0].message
+        content = message.content or ""
+        refusal = getattr(message, "refusal", None)
+        refused = not content.strip() and isinstance(refusal, str) and bool(refusal.strip())
+        text, repaired = safe_text(str(refusal) if refused else content)
         usage = getattr(response, "usage", None)
-        completion = Completion(
-            content=content,
+        return Completion(
+            content=text,
             prompt_tokens=getattr(usage, "prompt_tokens", None),
             completion_tokens=getattr(usage, "completion_tokens", None),
             cost_usd=_cost(litellm, response, self.price),
             latency_s=latency,
+            finish_reason=getattr(choices[0], "finish_reason", None),
+            refusal=refused,
+            repaired_chars=repaired,
         )
-        if self.budget is not None:
-            self.budget.finish(completion.cost_usd)
-        if self.cache is not None and content.strip():
-            self.cache.put(key, self.model, completion)
-        return completion
 
     def _structured(self, schema: dict[str, Any]) -> dict[str, Any]:
         """`auto` asks litellm whether the provider takes a JSON schema; self-hosted servers
@@ -190,6 +254,21 @@ class ModelClient:
         return {}
 
     async def _call(self, litellm: Any, messages: list[dict[str, Any]], params: dict[str, Any]) -> Any:
+        """Every attempt and every wait fit in the call's deadline and the run's: a server that
+        trickles bytes keeps each read alive, so the per-read `timeout` alone bounds nothing."""
+        limit = self.deadline
+        cut_by_run = self.stop_at is not None and self.stop_at - time.time() < limit
+        if cut_by_run and self.stop_at is not None:
+            limit = max(0.0, self.stop_at - time.time())
+        try:
+            async with asyncio.timeout(limit):
+                return await self._attempts(litellm, messages, params)
+        except TimeoutError:
+            if cut_by_run:
+                raise RunDeadline("the run deadline was reached while this call was in flight") from None
+            raise ProviderError(f"{self.model}: no complete reply within the call deadline of {self.deadline:g} s") from None
+
+    async def _attempts(self, litellm: Any, messages: list[dict[str, Any]], params: dict[str, Any]) -> Any:
         attempt = 0
         while True:
             try:
@@ -199,7 +278,7 @@ class ModelClient:
                     self.throttle.on_rate_limited()
                 if attempt == self.retries or not retryable(exc):
                     tried = f" after {attempt + 1} attempts" if attempt else ""
-                    raise ProviderError(f"{self.model}: {type(exc).__name__}{tried}: {exc}") from exc
+                    raise ProviderError(redact(f"{self.model}: {type(exc).__name__}{tried}: {exc}", self.secrets)) from exc
                 wait = retry_after(exc)
                 await asyncio.sleep(backoff(attempt) if wait is None else wait)
                 attempt += 1

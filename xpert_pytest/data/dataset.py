@@ -54,6 +54,11 @@ class Benchmark:
     exemplars: dict[str, list[Exemplar]]
     fingerprint: str
     where: dict[str, Located | str] = field(default_factory=dict)
+    exemplars_source: str = "none"
+
+    @property
+    def anchors(self) -> int:
+        return sum(len(anchors) for anchors in self.exemplars.values())
 
     @cached_property
     def by_id(self) -> dict[str, Task]:
@@ -71,15 +76,30 @@ def format_validation_error(where: Located | str, record_id: str | None, error: 
 
 
 def read_jsonl(path: Path, problems: list[str]) -> Iterator[tuple[Located, dict[str, Any]]]:
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
+    """Each line's object with its location; a line that is not UTF-8, not JSON or nested past
+    what the parser takes is a located problem, and the rest of the file is still read."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        problems.append(f"{path}: cannot be read as a JSON Lines file: {exc.strerror or exc}")
+        return
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            where = Located(str(path), number)
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                problems.append(f"{where}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})")
+                continue
             if not line.strip():
                 continue
-            where = Located(str(path), number)
             try:
                 value = json.loads(line)
             except json.JSONDecodeError as exc:
-                problems.append(f"{where}: not valid JSON: {exc.msg} at column {exc.colno}")
+                problems.append(f"{where}: not valid JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}")
+                continue
+            except RecursionError:
+                problems.append(f"{where}: not valid JSON: nested too deeply to read")
                 continue
             if not isinstance(value, dict):
                 problems.append(f"{where}: expected a JSON object, got {type(value).__name__}")
@@ -115,10 +135,12 @@ def check_exemplars(
     tasks: dict[str, Task],
     problems: list[str],
     invalid_tasks: frozenset[str] = frozenset(),
+    tasks_unreadable: bool = False,
 ) -> dict[str, list[Exemplar]]:
     """Every verdict names a real checkpoint and every checkpoint of the task has a verdict.
 
-    Anchors of tasks that failed validation are skipped: their task's error is already reported.
+    Anchors of tasks that failed validation are skipped: their task's error is already reported;
+    so are anchors without a task when some task line could not be read at all.
     """
     by_task: dict[str, list[Exemplar]] = {}
     for where, exemplar in located:
@@ -126,6 +148,8 @@ def check_exemplars(
             continue
         task = tasks.get(exemplar.task_id)
         if task is None:
+            if tasks_unreadable:
+                continue
             problems.append(f"{where}: [{exemplar.task_id}] field task_id: no task with this id in the dataset")
             continue
         rubric_ids = [c.id for c in task.rubric]
@@ -164,18 +188,29 @@ def default_exemplar_dir(dataset: str) -> Path | None:
     return None
 
 
-def load_local(folder: Path, exemplar_dir: Path | None) -> Benchmark:
+def _files(folder: Path, pattern: str, problems: list[str]) -> list[Path]:
+    found = sorted(folder.glob(pattern))
+    problems += [f"{path}: is a directory, not a JSON Lines file" for path in found if not path.is_file()]
+    return [path for path in found if path.is_file()]
+
+
+def load_local(folder: Path, exemplar_dir: Path | None, explicit_exemplars: bool = False) -> Benchmark:
+    """`explicit_exemplars`: the folder was named by the user, so a missing or empty one is an
+    error rather than a quietly zero-shot judge."""
     problems: list[str] = []
     if not folder.is_dir():
         raise DataError([f"{folder}: dataset folder not found"])
-    data_files = sorted(folder.glob(DATA_GLOB))
-    if not data_files:
+    data_files = _files(folder, DATA_GLOB, problems)
+    if not data_files and not problems:
         raise DataError([f"{folder}: no data files matching {DATA_GLOB}"])
     rows: list[tuple[Located | str, dict[str, Any]]] = [
         item for path in data_files for item in read_jsonl(path, problems)
     ]
+    unreadable = bool(problems)
     tasks = check_tasks(list(validate_rows(Task, rows, "id", problems)), problems)
-    exemplar_files = sorted(exemplar_dir.glob(EXEMPLAR_GLOB)) if exemplar_dir else []
+    if explicit_exemplars and exemplar_dir is not None and not exemplar_dir.is_dir():
+        raise DataError([f"{exemplar_dir}: --xpert-exemplars is not a folder of graded anchors (*.jsonl)"])
+    exemplar_files = _files(exemplar_dir, EXEMPLAR_GLOB, problems) if exemplar_dir else []
     exemplar_rows: list[tuple[Located | str, dict[str, Any]]] = [
         item for path in exemplar_files for item in read_jsonl(path, problems)
     ]
@@ -184,7 +219,10 @@ def load_local(folder: Path, exemplar_dir: Path | None) -> Benchmark:
         {t.id: t for t in tasks},
         problems,
         _invalid_ids(rows, tasks),
+        unreadable,
     )
+    if explicit_exemplars and not exemplar_rows and not problems:
+        problems.append(f"{exemplar_dir}: --xpert-exemplars holds no graded anchors (no *.jsonl records)")
     if problems:
         raise DataError(problems)
     where = {row["id"]: loc for loc, row in rows if isinstance(row.get("id"), str)}
@@ -194,6 +232,7 @@ def load_local(folder: Path, exemplar_dir: Path | None) -> Benchmark:
         exemplars=exemplars,
         fingerprint=fingerprint([*data_files, *exemplar_files]),
         where=where,
+        exemplars_source=str(exemplar_dir.resolve()) if exemplar_dir else "none",
     )
 
 
@@ -221,14 +260,16 @@ def load_hub(repo_id: str, cache_dir: str | None = None) -> Benchmark:
     )
     if problems:
         raise DataError(problems)
-    return Benchmark(name=repo_id, tasks=tasks, exemplars=exemplars, fingerprint=table._fingerprint)
+    return Benchmark(
+        name=repo_id, tasks=tasks, exemplars=exemplars, fingerprint=table._fingerprint, exemplars_source=f"{repo_id}:exemplars"
+    )
 
 
 def load_benchmark(dataset: str, exemplar_dir: str | None = None) -> Benchmark:
     """A local folder when one exists at `dataset`, else a Hugging Face Hub id."""
     if os.path.isdir(dataset):
         exemplars = Path(exemplar_dir) if exemplar_dir else default_exemplar_dir(dataset)
-        return load_local(Path(dataset), exemplars)
+        return load_local(Path(dataset), exemplars, explicit_exemplars=bool(exemplar_dir))
     if exemplar_dir:
         raise DataError([f"{dataset}: --xpert-exemplars is only supported with a local dataset folder"])
     return load_hub(dataset)

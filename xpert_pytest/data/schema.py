@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from xpert_pytest.data.taxonomy import DIMENSIONS, DOMAINS
 
@@ -205,13 +205,16 @@ class Exemplar(Record):
 
 
 class JudgeVerdict(BaseModel):
-    """One verdict as a judge model sends it: extra keys are tolerated, missing ones are not."""
+    """One verdict as a judge model sends it: extra keys are tolerated, missing ones are not.
+
+    `met` is a JSON boolean, never "yes", 1 or "on"; a verdict without its reason is no verdict.
+    """
 
     model_config = ConfigDict(extra="ignore")
 
     checkpoint_id: str = Field(min_length=1)
-    met: bool
-    rationale: str = ""
+    met: StrictBool
+    rationale: str = Field(min_length=1)
 
 
 class JudgeAnswer(BaseModel):

@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterable
 from typing import Protocol
 
-from xpert_pytest.calls.budget import BudgetExceeded
+from xpert_pytest.calls.budget import StopRun
 from xpert_pytest.calls.cache import Completion
 from xpert_pytest.calls.concurrency import GRADING, PRIORITY
 from xpert_pytest.calls.gateway import ModelClient, ProviderError
@@ -39,7 +39,7 @@ class ModelCandidate:
         self.name = client.model
 
     async def answer(self, task: Task, epoch: int = 0) -> Completion:
-        return await self.client.complete(answer_messages(task), sample=epoch)
+        return await self.client.complete(answer_messages(task), sample=epoch, task=task.id)
 
 
 def _record(role: str, model: str, completion: Completion) -> CallRecord:
@@ -73,23 +73,24 @@ async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: f
 
     try:
         answer = await candidate.answer(task, epoch)
-    except BudgetExceeded as exc:
-        return failed(f"not run: {exc}", budget_stopped=True)
+    except StopRun as exc:
+        return failed(f"not run: {exc}", stopped=True)
     except Exception as exc:  # provider failures and bugs alike must end as a located error
         return failed(_describe(exc))
     calls = [_record("model", candidate.name, answer)]
+    flags = {"refusal": answer.refusal, "truncated": answer.truncated, "repaired_chars": answer.repaired_chars}
     if not answer.content.strip():
-        return failed(f"{candidate.name} returned an empty answer", calls=calls)
+        return failed(f"{candidate.name} returned an empty answer (no text and no refusal)", calls=calls)
     marked = GRADING.set(True)
     try:
         grading = await judge.grade(task, answer.content)
     except JudgeError as exc:
         calls += [_record("judge", model, c) for model, c in exc.calls]
-        return failed(str(exc), calls=calls, response=answer.content, judge_raw=exc.raw)
-    except BudgetExceeded as exc:
-        return failed(f"not graded: {exc}", calls=calls, response=answer.content, budget_stopped=True)
+        return failed(str(exc), calls=calls, response=answer.content, judge_raw=exc.raw, **flags)
+    except StopRun as exc:
+        return failed(f"not graded: {exc}", calls=calls, response=answer.content, stopped=True, **flags)
     except Exception as exc:
-        return failed(f"judge: {_describe(exc)}", calls=calls, response=answer.content)
+        return failed(f"judge: {_describe(exc)}", calls=calls, response=answer.content, **flags)
     finally:
         GRADING.reset(marked)
     calls += [_record("judge", model, c) for model, c in grading.calls]
@@ -112,6 +113,7 @@ async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: f
             "judge_raw": grading.raw,
             "judge_disagreements": grading.disagreements,
             "latency_s": time.perf_counter() - started,
+            **flags,
         }
     )
 
@@ -131,6 +133,8 @@ def combine_epochs(results: list[TaskResult], pass_score: float) -> TaskResult:
             "score": mean,
             "passed": mean >= pass_score,
             "epoch_scores": scores,
+            "refusal": any(r.refusal for r in results),
+            "truncated": any(r.truncated for r in results),
             "calls": [c for r in results for c in r.calls],
             "latency_s": max(r.latency_s for r in results),
         }

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,9 +22,6 @@ from xpert_pytest.data.dataset import Benchmark
 from xpert_pytest.calls.gateway import ModelClient
 from xpert_pytest.grading.prompts import Shot, judge_messages, repair_message
 from xpert_pytest.data.schema import JudgeAnswer, JudgeVerdict, Task, Verdict
-
-FENCE = re.compile(r"```(?:json|JSON)?\s*\n(.*?)```", re.DOTALL)
-
 
 JudgeCall = tuple[str, Completion]  # (judge model, what it answered)
 
@@ -77,36 +73,86 @@ class Judge(Protocol):
     async def grade(self, task: Task, answer: str) -> Grading: ...
 
 
-def _json_candidates(text: str) -> Iterator[str]:
-    """The whole reply, then fenced blocks, then each decodable object in the text, lazily."""
-    yield text.strip()
-    for match in FENCE.finditer(text):
-        yield match.group(1).strip()
+def _objects(text: str) -> Iterator[tuple[str, Any]]:
+    """Each top-level JSON object in `text`, in order, with its exact source text."""
     decoder = json.JSONDecoder()
-    for match in re.finditer(r"\{", text):
+    position = 0
+    while (start := text.find("{", position)) != -1:
         try:
-            _, end = decoder.raw_decode(text, match.start())
-        except json.JSONDecodeError:
+            value, end = decoder.raw_decode(text, start)
+        except (json.JSONDecodeError, RecursionError):
+            position = start + 1
             continue
-        yield text[match.start() : end]
+        yield text[start:end], value
+        position = end
 
 
-def parse_verdicts(text: str, rubric_ids: list[str]) -> tuple[dict[str, Verdict], str | None]:
-    """Usable verdicts from a judge reply, and what was wrong with it (None when complete)."""
-    answer: JudgeAnswer | None = None
-    last_error = "the reply contains no JSON object"
-    for candidate in _json_candidates(text):
-        try:
-            answer = JudgeAnswer.model_validate_json(candidate)
-            break
-        except ValidationError as exc:
-            if "json_invalid" not in {e["type"] for e in exc.errors()}:
-                last_error = f"the JSON does not follow the verdict contract: {exc.errors()[0]['msg']}"
-    if answer is None:
-        return {}, last_error
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _verdict_objects(text: str) -> list[tuple[str, Any]]:
+    """The reply itself when it is one JSON object, else every object in it that carries verdicts."""
+    try:
+        whole = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        whole = None
+    if isinstance(whole, dict):
+        return [(text.strip(), whole)]
+    return [(raw, value) for raw, value in _objects(text) if isinstance(value, dict) and "verdicts" in value]
+
+
+def own_verdicts(text: str, answer: str) -> tuple[Any | None, str | None]:
+    """The judge's own, final verdict object, and what was wrong when there is none.
+
+    A judge may quote the candidate (an answer that plants `{"verdicts": ...}` to grade itself)
+    before grading it, so the last object wins, and an object that appears in the candidate
+    answer, verbatim or as the same JSON, is never taken for the judge's.
+    """
+    found = _verdict_objects(text)
+    if not found:
+        return None, "the reply contains no JSON object with verdicts"
+    planted = {_canonical(value) for _, value in _objects(answer)}
+    own = [value for raw, value in found if raw not in answer and _canonical(value) not in planted]
+    if not own:
+        return None, "the only verdict object in the reply is copied from the candidate answer"
+    return own[-1], None
+
+
+def parse_verdicts(
+    text: str, rubric_ids: list[str], answer: str = "", known: list[str] | None = None
+) -> tuple[dict[str, Verdict], str | None]:
+    """Usable verdicts from a judge reply, and what was wrong with it (None when complete).
+
+    `rubric_ids` are the verdicts wanted now, `known` every checkpoint the judge was shown. A
+    verdict that breaks the contract (a "met" that is not a JSON boolean, no rationale) is
+    asked for again, as are ids the rubric does not have.
+    """
+    value, problem = own_verdicts(text, answer)
+    if value is None:
+        return {}, problem
+    items = value.get("verdicts")
+    if not isinstance(items, list):
+        return {}, "the JSON does not follow the verdict contract: verdicts must be a list"
+    known_ids = set(known if known is not None else rubric_ids)
     by_id: dict[str, list[JudgeVerdict]] = {}
-    for verdict in answer.verdicts:
+    broken: dict[str, str] = {}
+    unknown: list[str] = []
+    for item in items:
+        cid = item.get("checkpoint_id") if isinstance(item, dict) else None
+        if isinstance(cid, str) and cid not in known_ids:
+            unknown.append(cid)
+            continue
+        try:
+            verdict = JudgeVerdict.model_validate(item)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field_name = ".".join(str(part) for part in first["loc"]) or "verdict"
+            broken[str(cid)] = f"{field_name}: {first['msg']}"
+            continue
         by_id.setdefault(verdict.checkpoint_id, []).append(verdict)
+    if unknown:  # ids mixed up: none of this reply's verdicts can be trusted to be the one it names
+        return {}, f"verdicts for checkpoints this rubric does not have: {', '.join(sorted(set(unknown)))}"
     verdicts: dict[str, Verdict] = {}
     conflicting = []
     for cid in rubric_ids:
@@ -116,10 +162,11 @@ def parse_verdicts(text: str, rubric_ids: list[str]) -> tuple[dict[str, Verdict]
         elif given:
             verdicts[cid] = Verdict(checkpoint_id=cid, met=given[0].met, rationale=given[0].rationale)
     problems = []
-    if missing := [cid for cid in rubric_ids if cid not in verdicts and cid not in conflicting]:
+    if missing := [cid for cid in rubric_ids if cid not in verdicts and cid not in conflicting and cid not in broken]:
         problems.append(f"no verdict for {', '.join(missing)}")
     if conflicting:
         problems.append(f"contradictory verdicts for {', '.join(conflicting)}")
+    problems += [f"verdict for {cid} breaks the contract ({why})" for cid, why in broken.items() if cid in rubric_ids or cid == "None"]
     return verdicts, "; ".join(problems) or None
 
 
@@ -191,11 +238,15 @@ class ShotJudge:
         rubric_ids = [c.id for c in task.rubric]
         grading = Grading(verdicts={})
         for attempt in range(self.repairs + 1):
-            completion = await self.client.complete(messages, schema=verdict_schema())
+            wanted = [cid for cid in rubric_ids if cid not in grading.verdicts]
+
+            def usable(content: str, wanted: list[str] = wanted) -> bool:
+                return parse_verdicts(content, wanted, answer, known=rubric_ids)[1] is None
+
+            completion = await self.client.complete(messages, schema=verdict_schema(), accept=usable, task=task.id)
             grading.calls.append((self.name, completion))
             grading.raw.append(completion.content)
-            wanted = [cid for cid in rubric_ids if cid not in grading.verdicts]
-            found, problem = parse_verdicts(completion.content, wanted)
+            found, problem = parse_verdicts(completion.content, wanted, answer, known=rubric_ids)
             grading.verdicts.update(found)
             still = [cid for cid in rubric_ids if cid not in grading.verdicts]
             if not still:

@@ -35,7 +35,7 @@ def _cost(results: list[TaskResult], role: str) -> float | None:
     return sum(c for c in costs if c is not None)
 
 
-def summarize(results: Iterable[TaskResult], judges: int = 1) -> Summary:
+def summarize(results: Iterable[TaskResult], judges: int = 1, lost_calls: int = 0) -> Summary:
     results = sorted(results, key=lambda r: r.task_id)
     calls = [c for r in results for c in r.calls]
     scored = [r for r in results if r.status == "scored"]
@@ -55,4 +55,7 @@ def summarize(results: Iterable[TaskResult], judges: int = 1) -> Summary:
         judge_disagreement_rate=(
             sum(r.judge_disagreements for r in scored) / checkpoints if judges > 1 and checkpoints else None
         ),
+        refusals=sum(r.refusal for r in results),
+        truncated=sum(r.truncated for r in results),
+        lost_calls=lost_calls,
     )

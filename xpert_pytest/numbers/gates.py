@@ -7,7 +7,9 @@ Exit statuses (documented in the README):
      without gates, a task scored under the pass score
   6  a score gate failed (--xpert-fail-under / --xpert-fail-under-domain), or the score dropped
      from the baseline by more than --xpert-max-drop with 95 % confidence (--xpert-baseline)
-  7  the run is incomplete: the cost budget (--xpert-max-cost) stopped it before every task was graded
+  7  the run is incomplete: a selected task was not graded, because the cost budget
+     (--xpert-max-cost) or the run deadline (--xpert-run-deadline) stopped it, or pytest
+     stopped early (-x, --maxfail); the gates are not applied to a partial run
 """
 
 from __future__ import annotations
@@ -84,11 +86,11 @@ def baseline_gate(
 def decide(summary: Summary, gates: list[GateOutcome], pytest_status: int, incomplete: str | None = None) -> Decision:
     """With gates set, the gates decide; task-level failures under the pass score are reported only."""
     lines = [g.message for g in gates]
+    if pytest_status not in (0, 1):
+        note = ["the run did not complete: the gates were not applied"] if gates or incomplete else []
+        return Decision(pytest_status, gates, lines + note)
     if incomplete:
         return Decision(INCOMPLETE, gates, lines + [f"RUN INCOMPLETE: {incomplete}; the gates were not applied"])
-    if pytest_status not in (0, 1):
-        note = ["the run did not complete: the gates were not applied"] if gates else []
-        return Decision(pytest_status, gates, lines + note)
     if gates and summary.cached_answers:
         lines.append(
             f"note: {summary.cached_answers} of {summary.answers} answers the gates judged came from the cache of an "

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-RESULTS_SCHEMA = 1
+RESULTS_SCHEMA = 2  # 2: `stopped` (was `budget_stopped`), refusal and truncation flags, lost calls
 
 
 class Result(BaseModel):
@@ -56,7 +56,10 @@ class TaskResult(Result):
     error: str | None = None
     judge_raw: list[str] = Field(default_factory=list)
     latency_s: float = 0.0
-    budget_stopped: bool = False
+    stopped: bool = False  # a run limit (budget, deadline) kept it from being run or graded
+    refusal: bool = False  # the answer is the provider's refusal text
+    truncated: bool = False  # the answer was cut off at the output limit (finish_reason "length")
+    repaired_chars: int = 0  # characters of the answer that were not valid text, replaced by U+FFFD
     epoch_scores: list[float] = Field(default_factory=list)
     judge_disagreements: int = 0
 
@@ -101,6 +104,9 @@ class Summary(Result):
     answers: int = 0
     cached_answers: int = 0
     judge_disagreement_rate: float | None = None
+    refusals: int = 0
+    truncated: int = 0
+    lost_calls: int = 0  # calls in flight when their process died: paid, in no task's record
 
 
 MIN_INTERVAL_TASKS = 5
@@ -168,6 +174,8 @@ class RunResult(Result):
     dataset_name: str
     dataset_fingerprint: str
     dataset_source: str = ""
+    exemplars_source: str = ""
+    anchors: int = 0
     note: str | None = None
     self_preference: str | None = None
     incomplete: str | None = None
@@ -188,5 +196,21 @@ def write_results(run: RunResult, path: Path) -> Path:
     return path
 
 
+class ResultsError(ValueError):
+    pass
+
+
 def read_results(path: Path) -> RunResult:
-    return RunResult.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    """A results file of this or an earlier schema; a newer one is refused rather than misread."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    version = data.get("schema_version", 1) if isinstance(data, dict) else None
+    if not isinstance(version, int) or version > RESULTS_SCHEMA:
+        raise ResultsError(
+            f"{path}: results schema {version!r} is newer than this xpertbench reads ({RESULTS_SCHEMA}); upgrade xpertbench"
+        )
+    if version == 1:
+        for task in data.get("tasks", []):
+            if isinstance(task, dict) and "budget_stopped" in task:
+                task["stopped"] = task.pop("budget_stopped")
+        data["schema_version"] = RESULTS_SCHEMA
+    return RunResult.model_validate(data)

@@ -52,6 +52,8 @@ class TaskItem(pytest.Item):
         return parent.xpert
 
     def setup(self) -> None:
+        if self.config.option.setupplan or self.config.option.setuponly:
+            return  # a dry run: no call is made, nothing is graded
         result = self.xpert.engine.result(self.task)
         self.stash[RESULT_KEY] = result
         self.user_properties.append(("xpert_score", "" if result.score is None else f"{result.score:.4f}"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import shlex
+import time
 import uuid
 from collections.abc import Generator
 from dataclasses import dataclass
@@ -58,6 +59,9 @@ OPTIONS = (
     Option("model-revision", "label of the checkpoint under test (e.g. a commit or build id): part of the cache key, recorded in results"),
     Option("judge-format", "structured output for the judge: auto (where litellm knows the provider supports it), json-schema, json-object or off (default auto)"),
     Option("responses", "JSON Lines of {task_id, response} answers to grade instead of calling --xpert-model (a label then)"),
+    Option("call-deadline", "seconds one model or judge call may take, retries included (default 900)"),
+    Option("run-deadline", "seconds the whole run may take; calls still in flight then are cut and the run ends incomplete"),
+    Option("allow-baseline-mismatch", "compare with a baseline run on other data, anchors or judge anyway", "flag", "bool"),
 )
 
 SESSION_KEY = pytest.StashKey["XpertSession"]()
@@ -90,8 +94,22 @@ def option_value(config: pytest.Config, name: str) -> Any:
     dest = "xpert_" + name
     value = config.getoption(dest)
     if value is None:
-        value = config.getini(dest)
+        try:
+            value = config.getini(dest)
+        except ValueError as exc:
+            raise pytest.UsageError(f"XpertBench: ini key {dest}: {exc}") from None
     return value if value not in ("", [], False) else None
+
+
+def selects(nodeid: str, arg: str) -> bool:
+    """pytest's rule for a node id given on the command line: the node itself or anything under it."""
+    arg = arg.rstrip("/")
+    return nodeid == arg or nodeid.startswith(arg + "/") or (arg == "xpert" and nodeid.startswith("xpert::"))
+
+
+def explicit_args(config: pytest.Config) -> list[str]:
+    """Positional arguments the user gave (not pytest's default of testpaths or the current directory)."""
+    return list(config.args) if config.args_source == pytest.Config.ArgsSource.ARGS else []
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -103,6 +121,10 @@ def pytest_configure(config: pytest.Config) -> None:
         )
     if not option_value(config, "model"):
         return
+    if config.getvalue("dist") == "each":
+        raise pytest.UsageError(
+            "XpertBench: --dist each runs every task on every worker and pays for each run of it; use -n N with the default --dist load"
+        )
     for domain, (title, _) in DOMAINS.items():  # only with the benchmark on: --strict-markers elsewhere
         config.addinivalue_line("markers", f"{domain}: XpertBench {title} tasks")
     from xpert_pytest.plugin.session import XpertSession
@@ -120,9 +142,15 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"XpertBench: {exc}") from exc
     workerinput = getattr(config, "workerinput", None)
     settings.run_id = workerinput["xpert_run_id"] if workerinput else uuid.uuid4().hex
+    settings.started = workerinput["xpert_started"] if workerinput else time.time()
     xpert = XpertSession(settings)
     config.stash[SESSION_KEY] = xpert
     config.pluginmanager.register(XpertHooks(config, xpert), "xpert-session")
+
+
+def dry_run(config: pytest.Config) -> bool:
+    """`--setup-plan` and `--setup-only` run no test, so they must pay for no call."""
+    return bool(config.option.setupplan or config.option.setuponly)
 
 
 def _is_controller(config: pytest.Config) -> bool:
@@ -140,18 +168,30 @@ class XpertHooks:
         self.config = config
         self.xpert = xpert
         self.finished: Finished | None = None
+        self.selected: list[str] | None = None  # ids of the tasks this run must grade, once known
 
     @pytest.hookimpl(wrapper=True)
     def pytest_sessionstart(self, session: pytest.Session) -> Generator[None, None, None]:
         """Loads after the other plugins' session start, so that xdist's workers boot meanwhile."""
         yield
+        from xpert_pytest.calls.cache import CacheError
         from xpert_pytest.data.dataset import DataError
+        from xpert_pytest.plugin.session import BaselineMismatch
 
         try:
             self.xpert.prepare()
         except DataError as exc:
             problems = "\n".join(exc.problems)
-            raise pytest.UsageError(f"XpertBench input does not load ({self.xpert.settings.dataset}):\n{problems}") from exc
+            raise pytest.UsageError(f"XpertBench input does not load:\n{problems}") from exc
+        except (CacheError, BaselineMismatch) as exc:
+            raise pytest.UsageError(f"XpertBench: {exc}") from exc
+        nodeids = [f"xpert::{t.domain}/{t.category}/{t.id}" for t in self.xpert.bench.tasks]
+        unknown = [arg for arg in explicit_args(self.config) if not any(selects(n, arg) for n in nodeids)]
+        if unknown:
+            raise pytest.UsageError(
+                f"XpertBench: {', '.join(unknown)}: no task has this node id. With --xpert-model pytest runs the "
+                "benchmark only: select tasks by node id (xpert::DOMAIN/CATEGORY/TASK_ID, or a prefix of one) or with -k"
+            )
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection(self, session: pytest.Session) -> bool | None:
@@ -159,15 +199,27 @@ class XpertHooks:
             return None
         collector = BenchmarkCollector.from_parent(session, name="xpert", nodeid="xpert", xpert=self.xpert)
         session.items = list(session.genitems(collector))
+        if args := explicit_args(self.config):
+            session.items = [item for item in session.items if any(selects(item.nodeid, arg) for arg in args)]
         hook = self.config.hook
         hook.pytest_collection_modifyitems(session=session, config=self.config, items=session.items)
         hook.pytest_collection_finish(session=session)
         session.testscollected = len(session.items)
         return True
 
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        if not _is_controller(self.config):
+            self.selected = [item.task.id for item in session.items if isinstance(item, TaskItem)]
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        """Every worker collects the same selection; the controller learns it from the first."""
+        if self.selected is None:
+            self.selected = [nodeid.rpartition("/")[2] for nodeid in ids]
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> None:
-        if _is_controller(self.config) or self.config.option.collectonly:
+        if _is_controller(self.config) or self.config.option.collectonly or dry_run(self.config):
             return
         items = [item for item in session.items if isinstance(item, TaskItem)]
         if _is_worker(self.config):
@@ -204,9 +256,10 @@ class XpertHooks:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         """Runs before xdist's session finish, which waits for the workers to shut down, so that
         their shutdown overlaps our summing up."""
-        if _is_worker(self.config) or self.config.option.collectonly or not self.xpert.loaded:
+        if _is_worker(self.config) or self.config.option.collectonly or dry_run(self.config) or not self.xpert.loaded:
             return
-        self.finished = self.xpert.finish(int(exitstatus))
+        stopped = session.shouldfail or session.shouldstop
+        self.finished = self.xpert.finish(int(exitstatus), self.selected, str(stopped) if stopped else None)
         session.exitstatus = self.finished.run.exit_status
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
@@ -241,3 +294,4 @@ class XpertHooks:
     def pytest_configure_node(self, node: Any) -> None:
         node.workerinput["xpert_partition"] = self.config.getvalue("dist") == "load"
         node.workerinput["xpert_run_id"] = self.xpert.settings.run_id
+        node.workerinput["xpert_started"] = self.xpert.settings.started

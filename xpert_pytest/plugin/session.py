@@ -7,9 +7,10 @@ tested without pytest.
 from __future__ import annotations
 
 import datetime as dt
-import re
+import hashlib
+import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from xpert_pytest import __version__
 from xpert_pytest.numbers.aggregate import summarize
 from xpert_pytest.numbers.analysis import statistics
 from xpert_pytest.calls.budget import Budget
-from xpert_pytest.calls.cache import CallCache
+from xpert_pytest.calls.cache import CallCache, endpoint
 from xpert_pytest.calls.concurrency import AdaptiveLimiter
 from xpert_pytest.data.dataset import Benchmark, DataError, load_benchmark
 from xpert_pytest.data.locate import describe
@@ -29,7 +30,13 @@ from xpert_pytest.grading.recorded import RecordedAnswer, RecordedModel, load_an
 from xpert_pytest.grading.replay import ANCHOR_MODEL, EXPERT_JUDGE, REPLAY_NOTE, AnchorModel, ExpertReplayJudge
 from xpert_pytest.numbers.results import RunResult, RunSettings, TaskResult, read_results, write_results
 from xpert_pytest.data.schema import Task
-from xpert_pytest.plugin.settings import Settings, self_preference
+from xpert_pytest.plugin.settings import Settings, self_preference, slug
+
+LEDGER_FILE = ".xpert-ledger.sqlite"
+
+
+class BaselineMismatch(Exception):
+    """The baseline was run on another benchmark (data, anchors or judge); comparing would mislead."""
 
 
 @dataclass(frozen=True)
@@ -39,8 +46,16 @@ class Finished:
     report: Path | None
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9.]+", "-", text).strip("-").lower()
+def baseline_differences(baseline: RunResult, fingerprint: str, judges: list[str], exemplars: str) -> list[str]:
+    """What makes a baseline's scores incomparable with this run's."""
+    differences = []
+    if baseline.dataset_fingerprint != fingerprint:
+        differences.append(f"dataset and anchors fingerprint {baseline.dataset_fingerprint} (baseline) vs {fingerprint} (this run)")
+    if (baseline.settings.judges or [baseline.settings.judge]) != judges:
+        differences.append(f"judge {baseline.settings.judge} (baseline) vs {' + '.join(judges)} (this run)")
+    if baseline.exemplars_source and baseline.exemplars_source != exemplars:
+        differences.append(f"anchors from {baseline.exemplars_source} (baseline) vs {exemplars} (this run)")
+    return differences
 
 
 class XpertSession:
@@ -61,15 +76,34 @@ class XpertSession:
         return self._bench is not None
 
     def prepare(self) -> None:
-        """Read and validate every input file now, so that bad input stops the run before any call."""
+        """Read and validate every input file, and open the cache and the ledger, now: bad input
+        stops the run before any call is paid for."""
+        s = self.settings
         bench = self.bench
-        if self.settings.responses is not None and self._answers is None:
-            self._answers = load_answers(self.settings.responses, {t.id for t in bench.tasks})
-        if self.settings.baseline is not None and self._baseline is None:
+        if s.responses is not None and self._answers is None:
+            self._answers = load_answers(s.responses, {t.id for t in bench.tasks})
+        if s.baseline is not None and self._baseline is None:
             try:
-                self._baseline = read_results(self.settings.baseline)
+                self._baseline = read_results(s.baseline)
             except (OSError, ValueError) as exc:
-                raise DataError([f"{self.settings.baseline}: --xpert-baseline is not a readable results file: {exc}"]) from exc
+                raise DataError([f"{s.baseline}: --xpert-baseline is not a readable results file: {exc}"]) from exc
+            differences = baseline_differences(self._baseline, bench.fingerprint, s.judges, bench.exemplars_source)
+            if differences and not s.allow_baseline_mismatch:
+                raise BaselineMismatch(
+                    f"--xpert-baseline={s.baseline} was run on another benchmark: " + "; ".join(differences)
+                    + ". Its scores are not comparable; rerun the baseline, or pass --xpert-allow-baseline-mismatch"
+                )
+        if self._cache is None and s.cache is not None:
+            self._cache = CallCache(s.cache)
+        if self._budget is None:
+            self._budget = Budget(s.report_dir / LEDGER_FILE, self.run_key(), s.run_id, s.max_cost)
+
+    def run_key(self) -> str:
+        """What makes two starts the same run for the budget: a rerun after a stop or crash
+        continues its spending; only a completed run closes the account."""
+        s = self.settings
+        identity = [s.model, s.model_revision, endpoint(s.model, s.model_args), s.judges, self.bench.fingerprint, str(s.responses)]
+        return hashlib.sha256(json.dumps(identity).encode()).hexdigest()[:16]
 
     @property
     def bench(self) -> Benchmark:
@@ -79,13 +113,11 @@ class XpertSession:
 
     def _client(self, model: str, params: dict[str, object], *, judge: bool = False) -> ModelClient:
         s = self.settings
-        if self._cache is None and s.cache is not None:
-            self._cache = CallCache(s.cache)
-        if self._budget is None and s.max_cost is not None:
-            self._budget = Budget(s.report_dir / ".xpert-budget.sqlite", s.run_id, s.max_cost)
+        self.prepare()
         return ModelClient(
             model, dict(params), self._cache, self.limiter, self._budget, s.prices.get(model),
             revision=None if judge else s.model_revision, output=s.judge_format if judge else "off",
+            deadline=s.call_deadline, stop_at=s.stop_at,
         )
 
     def _candidate(self) -> Candidate:
@@ -129,19 +161,37 @@ class XpertSession:
             status="error", error=f"the process running this task crashed: {last_line}",
         )
 
-    def finish(self, pytest_status: int) -> Finished:
+    def incomplete(self, selected: Collection[str] | None, stopped_early: str | None) -> str | None:
+        """Why the run did not grade every selected task, or None when it did."""
         s = self.settings
-        summary = summarize(self.results.values(), judges=len(s.judges))
+        reasons = []
+        if stopped := [r for r in self.results.values() if r.stopped]:
+            limits = [f"cost budget ${s.max_cost:,.2f}"] if s.max_cost is not None else []
+            limits += [f"run deadline of {s.run_deadline:g} s"] if s.run_deadline is not None else []
+            reasons.append(f"{' or '.join(limits) or 'a run limit'} reached: {len(stopped)} task(s) not run or not graded")
+        missing = [t for t in selected or () if t not in self.results]
+        if missing:
+            cause = f"pytest stopped early ({stopped_early})" if stopped_early else "the run ended early"
+            reasons.append(f"{cause}: {len(missing)} of {len(selected or ())} selected task(s) were not graded")
+        elif stopped_early:
+            reasons.append(f"pytest stopped early ({stopped_early})")
+        return "; ".join(reasons) or None
+
+    def finish(self, pytest_status: int, selected: Collection[str] | None = None, stopped_early: str | None = None) -> Finished:
+        """`selected`: ids of every task this run was meant to grade; `stopped_early`: why pytest
+        stopped before its end (`-x`, `--maxfail`), if it did."""
+        s = self.settings
+        lost = self._budget.lost() if self._budget is not None else 0
+        summary = summarize(self.results.values(), judges=len(s.judges), lost_calls=lost)
         stats = statistics(self.results.values(), resamples=s.resamples)
-        stopped = sum(r.budget_stopped for r in self.results.values())
-        incomplete = (
-            f"cost budget ${s.max_cost:,.2f} reached: {stopped} task(s) not run or not graded" if stopped else None
-        )
+        incomplete = self.incomplete(selected, stopped_early)
         gates = evaluate_gates(summary, s.fail_under, s.fail_under_domain)
         if self._baseline is not None:
             tasks = list(self.results.values())
             gates.append(baseline_gate(tasks, self._baseline.tasks, s.max_drop, resamples=s.resamples))
         decision = decide(summary, gates, pytest_status, incomplete)
+        if decision.exit_status in (0, 1, 6) and self._budget is not None:
+            self._budget.close_account()
         run = RunResult(
             package_version=__version__,
             started=self.started,
@@ -157,6 +207,8 @@ class XpertSession:
             dataset_name=self.bench.name,
             dataset_fingerprint=self.bench.fingerprint,
             dataset_source=describe(s.dataset),
+            exemplars_source=self.bench.exemplars_source,
+            anchors=self.bench.anchors,
             note=REPLAY_NOTE if s.replay else None,
             self_preference=self_preference(s.model, s.judges),
             tasks=sorted(self.results.values(), key=lambda r: r.task_id),
@@ -167,7 +219,7 @@ class XpertSession:
             exit_status=decision.exit_status,
         )
         suffix = (s.run_id or uuid.uuid4().hex)[:6]  # two runs started in the same second keep apart
-        folder = s.report_dir / f"{self.started:%Y%m%d-%H%M%S}-{_slug(s.model)}-{suffix}"
+        folder = s.report_dir / f"{self.started:%Y%m%d-%H%M%S}-{slug(s.model)}-{suffix}"
         path = write_results(run, folder / "results.json")
         report = None
         if s.report:

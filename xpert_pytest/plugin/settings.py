@@ -6,15 +6,18 @@ be tested as plain functions.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from xpert_pytest.calls.gateway import OutputFormat
+from xpert_pytest.calls.gateway import DEFAULT_CALL_DEADLINE, OutputFormat
 from xpert_pytest.data.locate import default_dataset
 from xpert_pytest.grading.replay import ANCHOR_MODEL, EXPERT_JUDGE
 from xpert_pytest.data.taxonomy import DOMAINS
@@ -22,6 +25,10 @@ from xpert_pytest.numbers.uncertainty import DEFAULT_RESAMPLES
 
 DEFAULT_PASS_SCORE = 0.5
 DEFAULT_CONCURRENCY = 16
+MAX_RESAMPLES = 100_000  # 2,000 is plenty; beyond this the intervals' memory, not their precision, grows
+MAX_EPOCHS = 100
+MAX_RETRIES = 20
+SLUG_LENGTH = 60
 
 
 class SettingsError(ValueError):
@@ -41,11 +48,11 @@ class Settings(BaseModel):
     report_dir: Path = Path("reports")
     model_args: dict[str, Any] = Field(default_factory=dict)
     judge_args: dict[str, Any] = Field(default_factory=dict)
-    shots: int = Field(0, ge=0)
-    concurrency: int = Field(DEFAULT_CONCURRENCY, ge=1)
+    shots: int = Field(0, ge=0, le=50)
+    concurrency: int = Field(DEFAULT_CONCURRENCY, ge=1, le=4096)
     cache: Path | None = None
     allow_self_judge: bool = False
-    resamples: int = Field(DEFAULT_RESAMPLES, ge=100)
+    resamples: int = Field(DEFAULT_RESAMPLES, ge=100, le=MAX_RESAMPLES)
     report: bool = True
     max_cost: float | None = Field(None, gt=0)
     prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
@@ -53,9 +60,13 @@ class Settings(BaseModel):
     run_id: str = ""
     baseline: Path | None = None
     max_drop: float = Field(0.02, ge=0, le=1)
-    epochs: int = Field(1, ge=1)
+    epochs: int = Field(1, ge=1, le=MAX_EPOCHS)
     model_revision: str | None = Field(None, min_length=1)
     judge_format: OutputFormat = "auto"
+    call_deadline: float = Field(DEFAULT_CALL_DEADLINE, gt=0, le=86_400)
+    run_deadline: float | None = Field(None, gt=0)
+    allow_baseline_mismatch: bool = False
+    started: float = 0.0  # time.time() when the run began, shared with xdist workers
 
     @property
     def judge(self) -> str:
@@ -80,7 +91,29 @@ class Settings(BaseModel):
                 )
         if EXPERT_JUDGE in self.judges and len(self.judges) > 1:
             raise ValueError(f"{EXPERT_JUDGE} replays stored verdicts and cannot be part of a judge ensemble")
+        if any(not judge.strip() for judge in self.judges):
+            raise ValueError("--xpert-judge: a judge model name is empty")
+        for option, args in (("--xpert-model-arg", self.model_args), ("--xpert-judge-arg", self.judge_args)):
+            check_provider_args(option, args)
         return self
+
+    @property
+    def stop_at(self) -> float | None:
+        return None if self.run_deadline is None else self.started + self.run_deadline
+
+
+def check_provider_args(option: str, args: dict[str, Any]) -> None:
+    """The provider settings we act on ourselves, checked before any call instead of per task."""
+    if "timeout" in args:
+        timeout = args["timeout"]
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout < math.inf:
+            raise ValueError(f"{option} timeout={timeout!r}: expected a number of seconds above 0")
+    if "max_retries" in args:
+        retries = args["max_retries"]
+        if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= MAX_RETRIES:
+            raise ValueError(f"{option} max_retries={retries!r}: expected a whole number 0..{MAX_RETRIES}")
+    if args.get("stream") not in (None, False):
+        raise ValueError(f"{option} stream={args['stream']!r}: answers are read whole; streaming is not supported")
 
 
 def same_model(a: str, b: str) -> bool:
@@ -137,6 +170,9 @@ def parse_assignments(items: list[str], option: str) -> dict[str, Any]:
 
 
 def parse_domain_gates(items: list[str]) -> dict[str, float]:
+    names = [item.partition("=")[0].strip() for item in items]
+    if repeated := sorted({n for n in names if names.count(n) > 1}):
+        raise SettingsError(f"--xpert-fail-under-domain: {', '.join(repeated)} given more than once; give each domain one threshold")
     gates = {}
     for key, value in parse_assignments(items, "--xpert-fail-under-domain").items():
         if not isinstance(value, (int, float)) or isinstance(value, bool):
@@ -154,9 +190,14 @@ def parse_prices(items: list[str]) -> dict[str, tuple[float, float]]:
         try:
             if not sep or not model or len(parts) != 2:
                 raise ValueError
-            prices[model] = (float(parts[0]), float(parts[1]))
+            pair_values = (float(parts[0]), float(parts[1]))
+            if not all(math.isfinite(v) and v >= 0 for v in pair_values):
+                raise ValueError
+            prices[model] = pair_values
         except ValueError:
-            raise SettingsError(f"--xpert-price: expected MODEL=INPUT_USD,OUTPUT_USD per million tokens, got {item!r}") from None
+            raise SettingsError(
+                f"--xpert-price: expected MODEL=INPUT_USD,OUTPUT_USD per million tokens, two numbers of 0 or more, got {item!r}"
+            ) from None
     return prices
 
 
@@ -206,8 +247,41 @@ def build_settings(get: Callable[[str], Any], rootdir: Path, invocation_dir: Pat
         "epochs": get("epochs"),
         "model_revision": get("model_revision"),
         "judge_format": get("judge_format"),
+        "call_deadline": get("call_deadline"),
+        "run_deadline": get("run_deadline"),
+        "allow_baseline_mismatch": bool(get("allow_baseline_mismatch")),
     }
     try:
         return Settings.model_validate({k: v for k, v in values.items() if v is not None})
-    except ValueError as exc:
-        raise SettingsError(str(exc)) from exc
+    except ValidationError as exc:
+        raise SettingsError(describe_errors(exc)) from None
+
+
+OPTION_OF = {"resamples": "bootstrap", "judges": "judge", "model_args": "model-arg", "judge_args": "judge-arg", "prices": "price"}
+
+
+def describe_errors(exc: ValidationError) -> str:
+    """Each problem under the option that carries it, without pydantic's internals or the settings' repr."""
+    lines = []
+    for error in exc.errors():
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if error["loc"]:
+            field_name = str(error["loc"][0])
+            option = OPTION_OF.get(field_name, field_name.replace("_", "-"))
+            lines.append(f"--xpert-{option}={error.get('input')!r}: {message}" if error["type"] != "missing" else f"--xpert-{option}: {message}")
+        else:
+            lines.append(message)
+    return "; ".join(lines)
+
+
+def slug(name: str) -> str:
+    """A run folder's name part for a model: readable, bounded, and never empty or ambiguous.
+
+    Names that lose characters on the way (non-ASCII, over-long) carry a short hash of the
+    full name, so two such models never share a folder name.
+    """
+    readable = re.sub(r"[^A-Za-z0-9.]+", "-", name).strip("-.").lower()
+    if readable and len(readable) <= SLUG_LENGTH and re.fullmatch(r"[A-Za-z0-9./:_-]+", name):
+        return readable
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{readable[: SLUG_LENGTH - 9].rstrip('-.')}-{digest}".lstrip("-")

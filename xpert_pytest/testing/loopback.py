@@ -6,7 +6,9 @@ scores can be computed by hand from a rubric), and a model whose name contains "
 grades by the contract: a checkpoint is met when the candidate answer names it (a
 "lenient" judge marks every checkpoint met). Faults
 (HTTP errors with Retry-After, hangs, dropped connections, bad JSON) can be scripted per
-model, and a fixed latency can be added to every answer.
+model, and a fixed latency can be added to every answer. Hostile behaviours (refusals, cut-off
+answers, lone surrogates, trickled bodies, judges that quote forged verdicts or bend the
+contract: `hostile`) are there so the tests can keep the gates honest.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from xpert_pytest.testing.hostile import hostile_reply
 
 CANDIDATE_TEMPLATE = "Working answer. Points addressed: {ids}."
 CHECKPOINT_LINE = re.compile(r"^- (c\d+) \[", re.MULTILINE)
@@ -60,13 +64,20 @@ class _Server(ThreadingHTTPServer):
 
 @dataclass
 class Fault:
-    """What to do instead of answering: an HTTP status, a hang, a dropped connection or a given body."""
+    """What to do instead of answering: an HTTP status, a hang, a dropped connection, a given body,
+    a refusal (`content: null` with a `refusal` text), a finish reason, an error body echoing the API key, a body sent one byte per
+    `trickle` seconds, or a reply with no choices at all."""
 
     status: int = 200
     retry_after: float | None = None
     hang: float = 0.0
     drop: bool = False
     content: str | None = None
+    refusal: str | None = None
+    finish_reason: str = "stop"
+    trickle: float = 0.0
+    no_choices: bool = False
+    echo_auth: bool = False  # an error body that repeats the caller's Authorization header
 
 
 @dataclass
@@ -121,9 +132,12 @@ class LoopbackServer:
     @staticmethod
     def default_response(body: dict[str, Any]) -> str:
         messages = body.get("messages", [])
-        if "judge" in body.get("model", ""):
+        model = str(body.get("model", ""))
+        if "judge" in model:
             prompt = "\n".join(str(m.get("content", "")) for m in messages if m.get("role") == "user")
-            return json.dumps(stub_verdicts(prompt, lenient="lenient" in body.get("model", "")))
+            own = stub_verdicts(prompt, lenient="lenient" in model)
+            match = CANDIDATE_BLOCK.search(prompt)
+            return hostile_reply(model, own, match.group(2) if match else "") or json.dumps(own)
         return stub_answer()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -138,7 +152,9 @@ class LoopbackServer:
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
-            def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+            def _send(
+                self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None, trickle: float = 0.0
+            ) -> None:
                 data = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -146,7 +162,13 @@ class LoopbackServer:
                 for key, value in (headers or {}).items():
                     self.send_header(key, value)
                 self.end_headers()
-                self.wfile.write(data)
+                if not trickle:
+                    self.wfile.write(data)
+                    return
+                for byte in data:  # a server that keeps every read alive but never finishes in time
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(trickle)
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
@@ -177,12 +199,21 @@ class LoopbackServer:
                     return
                 if fault and fault.status != 200:
                     headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
-                    self._send(fault.status, {"error": {"message": f"scripted {fault.status}", "type": "scripted"}}, headers)
+                    text = f"scripted {fault.status}"
+                    if fault.echo_auth:
+                        text = f"Incorrect API key provided: {self.headers.get('Authorization', '')}"
+                    self._send(fault.status, {"error": {"message": text, "type": "scripted"}}, headers)
                     return
                 delay = server.judge_latency if "judge" in model else server.latency
                 if delay:
                     time.sleep(delay)
-                content = fault.content if fault and fault.content is not None else server.respond(body)
+                fault = fault or Fault()
+                content = fault.content if fault.content is not None else server.respond(body)
+                message: dict[str, Any] = {"role": "assistant", "content": content}
+                if fault.refusal is not None:
+                    message = {"role": "assistant", "content": None, "refusal": fault.refusal}
+                    content = fault.refusal
+                choices = [] if fault.no_choices else [{"index": 0, "message": message, "finish_reason": fault.finish_reason}]
                 prompt_chars = sum(len(str(m.get("content", ""))) for m in body.get("messages", []))
                 usage = {
                     "prompt_tokens": prompt_chars // 4,
@@ -196,9 +227,10 @@ class LoopbackServer:
                         "object": "chat.completion",
                         "created": int(time.time()),
                         "model": model,
-                        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+                        "choices": choices,
                         "usage": usage,
                     },
+                    trickle=fault.trickle,
                 )
 
         return Handler
