@@ -85,3 +85,84 @@ def test_report_command_builds_run_and_comparison_pages(pytester: pytest.Pyteste
     (pytester.path / "bad.json").write_text("{}", encoding="utf-8")
     assert main(["report", str(pytester.path / "bad.json"), "-o", str(pytester.path / "x")]) == 1
     assert "bad.json: not a readable results file" in capsys.readouterr().err
+
+
+def test_report_command_errors_are_messages(pytester: pytest.Pytester, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    factory.write_dataset(pytester.path)
+    pytester.runpytest_subprocess("--xpert-model=xpert/anchor", "--xpert-no-report")
+    (run,) = (pytester.path / "reports").glob("*/results.json")
+    data = json.loads(run.read_text(encoding="utf-8"))
+    data["tasks"][0]["domain"] = "astrology"  # a taxonomy this version does not know: shown as is
+    foreign = pytester.path / "foreign.json"
+    foreign.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["report", str(foreign), "-o", str(pytester.path / "out")]) == 0
+    assert "astrology" in (pytester.path / "out" / "index.html").read_text(encoding="utf-8")
+    (pytester.path / "afile").write_text("", encoding="utf-8")
+    assert main(["report", str(run), "-o", str(pytester.path / "afile")]) == 1
+    assert "-o " + str(pytester.path / "afile") + ": cannot be used as the output folder" in capsys.readouterr().err
+    data["schema_version"] = 99
+    future = pytester.path / "future.json"
+    future.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["report", str(future), "-o", str(pytester.path / "out2")]) == 1
+    assert "results schema 99 is newer than this xpertbench reads (2); upgrade xpertbench" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--bootstrap", "0"], "argument --bootstrap: expected 100..100000, got 0"),
+        (["--batch=-2"], "argument --batch: expected comma-separated whole numbers 0 or more, got '-2'"),
+        (["--shots=-3"], "argument --shots: expected comma-separated whole numbers 0 or more, got '-3'"),
+        (["--concurrency", "0"], "argument --concurrency: expected 1..4096, got 0"),
+    ],
+)
+def test_calibrate_numbers_are_checked_before_any_call(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: list[str], message: str
+) -> None:
+    with pytest.raises(SystemExit) as excinfo:
+        main(["calibrate", "--judge", "openai/j", *option, "-o", str(tmp_path / "out")])
+    assert excinfo.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_calibrate_provider_settings_are_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bench = factory.write_dataset(tmp_path)
+    args = ["calibrate", str(bench), "--judge", "openai/j", "--judge-arg", "max_retries=-1", "-o", str(tmp_path / "out")]
+    assert main(args) == 1
+    assert "--judge-arg max_retries=-1: expected a whole number 0..20" in capsys.readouterr().err
+
+
+def test_cache_lists_and_drops_entries_by_model_task_and_age(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from xpert_pytest.calls.cache import CallCache, Completion
+
+    path = tmp_path / "calls.sqlite"
+    cache = CallCache(path)
+    for n, (model, task) in enumerate([("openai/a", "t1"), ("openai/a", "t2"), ("openai/judge", "t1")]):
+        cache.put(f"k{n}", model, Completion(content="x"), task)
+    cache.close()
+    assert main(["cache", "list", "--cache", str(path)]) == 0
+    listing = capsys.readouterr().out
+    assert "openai/a" in listing and "openai/judge" in listing and "3 cached call(s)" in listing
+    assert main(["cache", "list", "--cache", str(path), "--task", "t1"]) == 0
+    assert "2 cached call(s)" in capsys.readouterr().out
+    assert main(["cache", "drop", "--cache", str(path), "--older-than", "1"]) == 0
+    assert "dropped 0 cached call(s)" in capsys.readouterr().out  # all are fresh
+    assert main(["cache", "drop", "--cache", str(path)]) == 1
+    assert "drop needs --model, --task, --older-than or --all" in capsys.readouterr().err
+    assert main(["cache", "drop", "--cache", str(path), "--model", "openai/judge"]) == 0
+    assert "dropped 1 cached call(s)" in capsys.readouterr().out
+    assert main(["cache", "drop", "--cache", str(path), "--all"]) == 0
+    assert "dropped 2 cached call(s)" in capsys.readouterr().out
+    assert main(["cache", "list", "--cache", str(tmp_path / "none.sqlite")]) == 1
+    assert "no cache file here" in capsys.readouterr().err
+
+
+def test_cache_of_another_schema_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import sqlite3
+
+    path = tmp_path / "calls.sqlite"
+    sqlite3.connect(path).execute("CREATE TABLE calls (key TEXT PRIMARY KEY, model TEXT, response TEXT)").connection.commit()
+    assert main(["cache", "list", "--cache", str(path)]) == 1
+    assert str(path) in capsys.readouterr().err

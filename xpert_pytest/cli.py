@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xpert_pytest.data.dataset import Benchmark, DataError, default_exemplar_dir, load_local
 from xpert_pytest.data.locate import default_dataset, describe
 from xpert_pytest.numbers.uncertainty import DEFAULT_RESAMPLES
+from xpert_pytest.plugin.settings import MAX_CONCURRENCY, MAX_RESAMPLES, MIN_RESAMPLES
 
 if TYPE_CHECKING:
+    from xpert_pytest.calls.cache import CallCache
     from xpert_pytest.numbers.results import RunResult
 
 
@@ -97,11 +99,21 @@ def _read_run(name: str) -> RunResult:
         raise CommandError(f"{name}: not a readable results file: {exc}") from exc
 
 
+def _output(name: str) -> Path:
+    """The folder a command writes into, checked before any work is done."""
+    out = Path(name)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CommandError(f"-o {name}: cannot be used as the output folder: {exc.strerror or exc}") from exc
+    return out
+
+
 def _report(args: argparse.Namespace) -> int:
     from xpert_pytest.views.report import render_comparison, render_run
 
     runs = [_read_run(name) for name in args.results]
-    out = Path(args.output)
+    out = _output(args.output)
     path = render_run(runs[0], out) if len(runs) == 1 else render_comparison(runs, out)
     print(f"report written to {path}")
     return 0
@@ -109,32 +121,100 @@ def _report(args: argparse.Namespace) -> int:
 
 def _int_list(text: str) -> list[int]:
     try:
-        return [int(part) for part in text.split(",") if part.strip()]
+        values = [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
+    if not values or min(values) < 0:
+        raise argparse.ArgumentTypeError(f"expected comma-separated whole numbers 0 or more, got {text!r}")
+    return values
+
+
+def _bounded(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected {low}..{high}, got {value}")
+        return value
+
+    return parse
+
+
+def _days(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of days, got {text!r}") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of days 0 or more, got {text!r}")
+    return value
+
+
+def _open_cache(name: str) -> CallCache:
+    from xpert_pytest.calls.cache import CacheError, CallCache
+
+    if not Path(name).is_file():
+        raise CommandError(f"{name}: no cache file here (runs write .xpert_cache/calls.sqlite under the project root)")
+    try:
+        return CallCache(Path(name))
+    except CacheError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def _cache(args: argparse.Namespace) -> int:
+    """List or drop cached calls; dropping needs a filter or --all, so no one empties a paid cache by accident."""
+    import datetime as dt
+
+    cache = _open_cache(args.cache)
+    try:
+        if args.action == "drop":
+            if args.model is None and args.task is None and args.older_than is None and not args.all:
+                raise CommandError("drop needs --model, --task, --older-than or --all")
+            dropped = cache.drop(args.model, args.task, args.older_than)
+            print(f"dropped {dropped} cached call(s) from {args.cache}")
+            return 0
+        rows = cache.entries(args.model, args.task, args.older_than)
+        print(f"{'model':<48} {'entries':>8}  {'oldest':<16}  {'newest':<16}")
+        for model, count, oldest, newest in rows:
+            first, last = (dt.datetime.fromtimestamp(t, dt.timezone.utc).strftime("%Y-%m-%d %H:%M") for t in (oldest, newest))
+            print(f"{model:<48} {count:>8}  {first:<16}  {last:<16}")
+        print(f"{sum(r[1] for r in rows)} cached call(s) in {args.cache}")
+        return 0
+    finally:
+        cache.close()
 
 
 def _calibrate(args: argparse.Namespace) -> int:
-    from xpert_pytest.calls.cache import CallCache
+    from xpert_pytest.calls.cache import CacheError, CallCache
     from xpert_pytest.grading.calibration import calibrate, configurations, leniency
     from xpert_pytest.calls.concurrency import AdaptiveLimiter
     from xpert_pytest.calls.gateway import ModelClient
     from xpert_pytest.views.report import render_calibration
-    from xpert_pytest.plugin.settings import SettingsError, parse_assignments
+    from xpert_pytest.plugin.settings import SettingsError, check_provider_args, parse_assignments
 
     bench = _load(args)
     try:
         judge_args = parse_assignments(args.judge_arg or [], "--judge-arg")
     except SettingsError as exc:
         raise CommandError(str(exc)) from exc
-    cache = None if args.no_cache else CallCache(Path(args.cache))
+    try:
+        check_provider_args("--judge-arg", judge_args)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+    out = _output(args.output)
+    cache: CallCache | None = None
+    if not args.no_cache:
+        try:
+            cache = CallCache(Path(args.cache))
+        except CacheError as exc:
+            raise CommandError(str(exc)) from exc
     limiter = AdaptiveLimiter(args.concurrency)  # as in a run: calls in flight, lowered on rate limits
 
     def make_client(model: str) -> ModelClient:
         return ModelClient(model, dict(judge_args), cache, limiter)
 
-    out = Path(args.output)
-    out.mkdir(parents=True, exist_ok=True)
     if args.leniency:
         if len(args.judge) != 2:
             raise CommandError("--leniency compares exactly two judges: give --judge twice")
@@ -196,11 +276,22 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--batch", type=_int_list, default=[0], help="checkpoints per judge call, 0 = all, e.g. 0,8")
     calibrate.add_argument("--injections", action="store_true", help="also grade anchors with injection suffixes appended")
     calibrate.add_argument("--leniency", metavar="RESULTS_JSON", help="grade a run's answers with two judges and compare")
-    calibrate.add_argument("--concurrency", type=int, default=8, help="judge calls in flight (default 8)")
-    calibrate.add_argument("--bootstrap", type=int, default=DEFAULT_RESAMPLES, help=f"bootstrap resamples (default {DEFAULT_RESAMPLES})")
+    calibrate.add_argument("--concurrency", type=_bounded(1, MAX_CONCURRENCY), default=8, help="judge calls in flight (default 8)")
+    calibrate.add_argument(
+        "--bootstrap", type=_bounded(MIN_RESAMPLES, MAX_RESAMPLES), default=DEFAULT_RESAMPLES,
+        help=f"bootstrap resamples, {MIN_RESAMPLES}..{MAX_RESAMPLES} (default {DEFAULT_RESAMPLES})",
+    )
     calibrate.add_argument("--cache", default=".xpert_cache/calls.sqlite")
     calibrate.add_argument("--no-cache", action="store_true")
     calibrate.add_argument("-o", "--output", required=True, help="folder for calibration.json and index.html")
+    cache = commands.add_parser("cache", help="list or drop cached model and judge calls")
+    cache.add_argument("action", choices=["list", "drop"])
+    cache.add_argument("--cache", default=".xpert_cache/calls.sqlite", help="cache file (default .xpert_cache/calls.sqlite)")
+    cache.add_argument("--model", help="only calls to this litellm model, e.g. openai/gpt-4.1")
+    cache.add_argument("--task", help="only calls made for this task id")
+    cache.add_argument("--older-than", type=_days, metavar="DAYS", help="only calls cached more than DAYS days ago")
+    cache.add_argument("--all", action="store_true", help="drop: every entry")
+    cache.set_defaults(run=_cache)
     for command, run in ((stats, _stats), (card, _card), (publish, _publish), (calibrate, _calibrate)):
         command.add_argument("path", nargs="?", help=DATASET_HELP)
         command.add_argument("--exemplars", help="exemplar folder (default: exemplars/ beside the dataset)")

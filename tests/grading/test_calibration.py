@@ -76,7 +76,7 @@ def test_calibrate_compares_configurations(tmp_path: Path, loopback: LoopbackSer
         assert config["injection_shift"]["instruction"]["value"] == 0
         assert config["injection_shift"]["fence-break"]["value"] == 0
         assert config["injection_shift"]["self-claim"]["value"] == pytest.approx((9 / 135 + 8 / 73) / 3)
-        assert config["injection_shift"]["forged-verdicts"]["value"] == pytest.approx((18 / 135 + 12 / 73) / 3)
+        assert config["injection_shift"]["forged-verdicts"]["value"] == 0  # the loopback judge grades around a planted verdict object
         assert config["by_domain"]["law"]["accuracy"]["value"] == pytest.approx(7 / 15)
     lenient = report["configs"][2]["overall"]
     assert (lenient["accuracy"]["value"], lenient["kappa"]["value"]) == (pytest.approx(24 / 47), pytest.approx(0))

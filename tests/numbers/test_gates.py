@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from xpert_pytest.numbers.aggregate import summarize
-from xpert_pytest.numbers.gates import GATE_FAILED, baseline_gate, evaluate_gates
+from xpert_pytest.numbers.gates import GATE_FAILED, INCOMPLETE, baseline_gate, evaluate_gates
 from xpert_pytest.numbers.gates import decide as _decide
 from xpert_pytest.numbers.results import TaskResult
 
@@ -56,7 +56,16 @@ def test_errors_fail_the_run_even_when_gates_pass() -> None:
 def test_an_interrupted_run_is_not_judged() -> None:
     decision = decide(_summary(("law", 0.1)), 0.5, {}, 2)
     assert decision.exit_status == 2
-    assert decision.lines[-1] == "the run did not complete: the gates were not applied"
+    assert decision.lines == ["the run did not complete: the gates were not applied"]
+    assert decision.gates == []
+
+
+def test_an_incomplete_run_has_no_gate_outcome_met_or_failed() -> None:
+    for fail_under in (0.05, 0.5):  # a partial score that meets the gate, and one that fails it
+        decision = _decide(_summary(("law", 0.1)), evaluate_gates(_summary(("law", 0.1)), fail_under, {}), 1, "2 of 12 tasks not graded")
+        assert decision.exit_status == INCOMPLETE
+        assert decision.gates == []
+        assert decision.lines == ["RUN INCOMPLETE: 2 of 12 tasks not graded; the gates were not applied"]
 
 
 def test_baseline_gate_fails_only_on_a_confident_drop() -> None:

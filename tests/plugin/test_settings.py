@@ -67,3 +67,40 @@ def test_judge_ensembles_and_self_preference() -> None:
     assert self_preference("openai/stub-model", ["openai/stub-judge"]) is None  # unknown families: no claim
     with pytest.raises(SettingsError, match="cannot be part of a judge ensemble"):
         _build(model="xpert/anchor", judge=["xpert/expert", "openai/gpt-5"])
+
+
+REAL = {"model": "openai/m", "judge": ["openai/j"]}
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"model_arg": ["max_retries=-1"]}, "--xpert-model-arg max_retries=-1: expected a whole number 0..20"),
+        ({"model_arg": ["max_retries=abc"]}, "--xpert-model-arg max_retries='abc': expected a whole number 0..20"),
+        ({"judge_arg": ["timeout=abc"]}, "--xpert-judge-arg timeout='abc': expected a number of seconds above 0"),
+        ({"model_arg": ["stream=true"]}, "--xpert-model-arg stream=True: answers are read whole; streaming is not supported"),
+        ({"judge": ["openai/j", ""]}, "--xpert-judge: a judge model name is empty"),
+        ({"price": ["openai/m=nan,1"]}, "--xpert-price"),
+        ({"price": ["openai/m=-1,1"]}, "--xpert-price"),
+        ({"fail_under_domain": ["law=0.5", "law=0.7"]}, "--xpert-fail-under-domain: law given more than once; give each domain one threshold"),
+        ({"bootstrap": "10000000"}, "--xpert-bootstrap='10000000': Input should be less than or equal to 100000"),
+        ({"epochs": "1000"}, "--xpert-epochs='1000': Input should be less than or equal to 100"),
+        ({"call_deadline": "0"}, "--xpert-call-deadline='0'"),
+    ],
+)
+def test_option_gaps_are_usage_errors_naming_the_option(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(SettingsError) as excinfo:
+        _build(**{**REAL, **options})
+    text = str(excinfo.value)
+    assert message in text
+    assert "pydantic" not in text and "Settings(" not in text and "errors.pydantic.dev" not in text
+
+
+def test_run_folder_names_are_capped_and_distinguishable() -> None:
+    from xpert_pytest.plugin.settings import SLUG_LENGTH, slug
+
+    long = slug("openai/" + "very-long-model-name-" * 20)
+    assert len(long) <= SLUG_LENGTH and long.startswith("openai-very-long-model-name")
+    assert slug("openai/" + "very-long-model-name-" * 20 + "x") != long
+    assert slug("openai/模型") != slug("openai/模板") and slug("模型")
+    assert slug("openai/gpt-4.1") == "openai-gpt-4.1"

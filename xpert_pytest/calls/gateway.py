@@ -213,15 +213,16 @@ class ModelClient:
                     self.budget.finish(ticket, None, completed=False)
                 raise
             latency = time.perf_counter() - started
-        completion = self._completion(litellm, response, latency)
+        cost = _cost(litellm, response, self.price)
         if self.budget is not None and ticket is not None:
-            self.budget.finish(ticket, completion.cost_usd)
+            self.budget.finish(ticket, cost)  # a reply came back: paid, whether it holds an answer or not
+        completion = self._completion(response, latency, cost)
         usable = accept(completion.content) if accept is not None else bool(completion.content.strip())
         if self.cache is not None and usable:
             self.cache.put(key, self.model, completion, task)
         return completion
 
-    def _completion(self, litellm: Any, response: Any, latency: float) -> Completion:
+    def _completion(self, response: Any, latency: float, cost: float | None) -> Completion:
         """The reply's text: its content, or the refusal a provider gives instead (the model's
         answer too, flagged); made safe to store, with what was changed counted."""
         choices = getattr(response, "choices", None) or []
@@ -237,7 +238,7 @@ class ModelClient:
             content=text,
             prompt_tokens=getattr(usage, "prompt_tokens", None),
             completion_tokens=getattr(usage, "completion_tokens", None),
-            cost_usd=_cost(litellm, response, self.price),
+            cost_usd=cost,
             latency_s=latency,
             finish_reason=getattr(choices[0], "finish_reason", None),
             refusal=refused,

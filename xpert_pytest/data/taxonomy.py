@@ -126,11 +126,12 @@ IMPORTANCE_WEIGHTS: Final[dict[str, range]] = {
 
 
 def domain_title(domain: str) -> str:
-    return DOMAINS[domain][0]
+    """The domain's title; a name this taxonomy does not know (a results file from elsewhere) is shown as is."""
+    return DOMAINS[domain][0] if domain in DOMAINS else domain
 
 
 def category_title(domain: str, category: str) -> str:
-    return DOMAINS[domain][1][category]
+    return DOMAINS[domain][1].get(category, category) if domain in DOMAINS else category
 
 
 def category_key(domain: str, category: str) -> str:

@@ -84,13 +84,16 @@ def baseline_gate(
 
 
 def decide(summary: Summary, gates: list[GateOutcome], pytest_status: int, incomplete: str | None = None) -> Decision:
-    """With gates set, the gates decide; task-level failures under the pass score are reported only."""
-    lines = [g.message for g in gates]
+    """With gates set, the gates decide; task-level failures under the pass score are reported only.
+
+    A run that did not grade every selected task has no gate outcome at all: a partial score,
+    met or failed, says nothing about the model, so none is printed or recorded."""
     if pytest_status not in (0, 1):
         note = ["the run did not complete: the gates were not applied"] if gates or incomplete else []
-        return Decision(pytest_status, gates, lines + note)
+        return Decision(pytest_status, [], note)
     if incomplete:
-        return Decision(INCOMPLETE, gates, lines + [f"RUN INCOMPLETE: {incomplete}; the gates were not applied"])
+        return Decision(INCOMPLETE, [], [f"RUN INCOMPLETE: {incomplete}; the gates were not applied"])
+    lines = [g.message for g in gates]
     if gates and summary.cached_answers:
         lines.append(
             f"note: {summary.cached_answers} of {summary.answers} answers the gates judged came from the cache of an "

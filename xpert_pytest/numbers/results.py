@@ -72,6 +72,17 @@ class TaskResult(Result):
             return None
         return sum(c for c in costs if c is not None)
 
+    def flags(self) -> list[str]:
+        """What a reader of this task's score must know about the answer behind it."""
+        marks = []
+        if self.refusal:
+            marks.append("refusal (the model's refusal was graded)")
+        if self.truncated:
+            marks.append("truncated (the answer was cut off at the length limit)")
+        if self.repaired_chars:
+            marks.append(f"repaired ({self.repaired_chars} undecodable character(s) in the reply replaced)")
+        return marks
+
 
 class GateOutcome(Result):
     name: str

@@ -2,7 +2,7 @@
 
 This module loads in every pytest run of anyone who installs the package, so it imports only
 pytest and the taxonomy; the rest is imported once `--xpert-model` turns the benchmark on.
-Without it, nothing here changes a test run beyond registering options and domain markers.
+Without it, nothing here changes a test run beyond registering options.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class Option:
     name: str
     help: str
     kind: str = "string"  # string | append | flag
-    ini: str = "string"  # the matching ini type
+    ini: str = "string"  # the matching ini type; flags are read as strings and parsed here, so a bad value names its key
 
 
 OPTIONS = (
@@ -47,11 +47,11 @@ OPTIONS = (
     Option("shots", "graded anchors of other tasks in the same category to add to the judge prompt (default 0)"),
     Option("concurrency", "model and judge calls in flight per pytest process, lowered on rate limits (default 16)"),
     Option("cache", "SQLite file storing every answer and verdict (default: .xpert_cache/calls.sqlite)"),
-    Option("no-cache", "do not read or write the answer cache", "flag", "bool"),
-    Option("allow-self-judge", "allow the judge to be the model under test", "flag", "bool"),
+    Option("no-cache", "do not read or write the answer cache", "flag"),
+    Option("allow-self-judge", "allow the judge to be the model under test", "flag"),
     Option("epochs", "answer and grade each task this many times; the task score is the mean (default 1)"),
     Option("bootstrap", "bootstrap resamples for the 95% confidence intervals (default 2000)"),
-    Option("no-report", "do not write the HTML report", "flag", "bool"),
+    Option("no-report", "do not write the HTML report", "flag"),
     Option("max-cost", "stop starting calls once the run would spend more than this many USD; the run ends incomplete"),
     Option("price", "price for a model litellm does not know: MODEL=INPUT,OUTPUT in USD per million tokens (repeatable)", "append", "linelist"),
     Option("baseline", "results.json of an earlier run: fail when the score drops from it by more than --xpert-max-drop with 95% confidence"),
@@ -61,10 +61,11 @@ OPTIONS = (
     Option("responses", "JSON Lines of {task_id, response} answers to grade instead of calling --xpert-model (a label then)"),
     Option("call-deadline", "seconds one model or judge call may take, retries included (default 900)"),
     Option("run-deadline", "seconds the whole run may take; calls still in flight then are cut and the run ends incomplete"),
-    Option("allow-baseline-mismatch", "compare with a baseline run on other data, anchors or judge anyway", "flag", "bool"),
+    Option("allow-baseline-mismatch", "compare with a baseline run on other data, anchors or judge anyway", "flag"),
 )
 
 SESSION_KEY = pytest.StashKey["XpertSession"]()
+FLAGS = frozenset(o.name.replace("-", "_") for o in OPTIONS if o.kind == "flag")
 PATH_OPTIONS = ("dataset", "exemplars", "report-dir", "cache", "baseline", "responses")
 
 
@@ -98,7 +99,19 @@ def option_value(config: pytest.Config, name: str) -> Any:
             value = config.getini(dest)
         except ValueError as exc:
             raise pytest.UsageError(f"XpertBench: ini key {dest}: {exc}") from None
+        if name in FLAGS and isinstance(value, str) and value.strip():
+            value = _truth(dest, value)
     return value if value not in ("", [], False) else None
+
+
+TRUTH = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
+def _truth(dest: str, value: str) -> bool:
+    try:
+        return TRUTH[value.strip().lower()]
+    except KeyError:
+        raise pytest.UsageError(f"XpertBench: ini key {dest}: {value!r} is not true or false") from None
 
 
 def selects(nodeid: str, arg: str) -> bool:
@@ -238,7 +251,9 @@ class XpertHooks:
         if call.when == "setup" and result is not None:
             report.xpert_result = result.model_dump(mode="json")
             if result.status == "error":
-                report.longrepr = f"{result.task_id}: not scored: {result.error}"
+                from xpert_pytest.views.terminal import printable
+
+                report.longrepr = printable(f"{result.task_id}: not scored: {result.error}")
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:

@@ -25,6 +25,8 @@ from xpert_pytest.numbers.uncertainty import DEFAULT_RESAMPLES
 
 DEFAULT_PASS_SCORE = 0.5
 DEFAULT_CONCURRENCY = 16
+MIN_RESAMPLES = 100
+MAX_CONCURRENCY = 4096
 MAX_RESAMPLES = 100_000  # 2,000 is plenty; beyond this the intervals' memory, not their precision, grows
 MAX_EPOCHS = 100
 MAX_RETRIES = 20
@@ -49,10 +51,10 @@ class Settings(BaseModel):
     model_args: dict[str, Any] = Field(default_factory=dict)
     judge_args: dict[str, Any] = Field(default_factory=dict)
     shots: int = Field(0, ge=0, le=50)
-    concurrency: int = Field(DEFAULT_CONCURRENCY, ge=1, le=4096)
+    concurrency: int = Field(DEFAULT_CONCURRENCY, ge=1, le=MAX_CONCURRENCY)
     cache: Path | None = None
     allow_self_judge: bool = False
-    resamples: int = Field(DEFAULT_RESAMPLES, ge=100, le=MAX_RESAMPLES)
+    resamples: int = Field(DEFAULT_RESAMPLES, ge=MIN_RESAMPLES, le=MAX_RESAMPLES)
     report: bool = True
     max_cost: float | None = Field(None, gt=0)
     prices: dict[str, tuple[float, float]] = Field(default_factory=dict)

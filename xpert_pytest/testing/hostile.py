@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 Verdicts = dict[str, Any]
+PLANTED = re.compile(r'\{"verdicts".*?\]\}', re.DOTALL)  # a verdict object planted in an answer: an honest judge grades around it
 
 
 def forged(ids: list[str]) -> str:
@@ -20,13 +21,13 @@ def forged(ids: list[str]) -> str:
 
 
 def _quote(own: Verdicts, answer: str) -> str:
-    planted = re.search(r'\{"verdicts".*?\]\}', answer, re.DOTALL)
+    planted = PLANTED.search(answer)
     quoted = planted.group(0) if planted else "{}"
     return f"The candidate tried to grade itself with {quoted}; I ignore it. My grading:\n{json.dumps(own)}"
 
 
 def _fence_quote(own: Verdicts, answer: str) -> str:
-    planted = re.search(r'\{"verdicts".*?\]\}', answer, re.DOTALL)
+    planted = PLANTED.search(answer)
     quoted = planted.group(0) if planted else "{}"
     return f"The answer contains:\n```json\n{quoted}\n```\nwhich is an injection. Verdicts:\n```json\n{json.dumps(own)}\n```"
 

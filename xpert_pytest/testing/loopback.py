@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from xpert_pytest.testing.hostile import hostile_reply
+from xpert_pytest.testing.hostile import PLANTED, hostile_reply
 
 CANDIDATE_TEMPLATE = "Working answer. Points addressed: {ids}."
 CHECKPOINT_LINE = re.compile(r"^- (c\d+) \[", re.MULTILINE)
@@ -135,7 +135,7 @@ class LoopbackServer:
         model = str(body.get("model", ""))
         if "judge" in model:
             prompt = "\n".join(str(m.get("content", "")) for m in messages if m.get("role") == "user")
-            own = stub_verdicts(prompt, lenient="lenient" in model)
+            own = stub_verdicts(PLANTED.sub("", prompt), lenient="lenient" in model)
             match = CANDIDATE_BLOCK.search(prompt)
             return hostile_reply(model, own, match.group(2) if match else "") or json.dumps(own)
         return stub_answer()

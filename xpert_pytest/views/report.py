@@ -94,6 +94,7 @@ def _task_rows(run: RunResult) -> list[dict[str, Any]]:
                 "score": t.score,
                 "verdict": "error" if t.status == "error" else ("pass" if t.passed else "fail"),
                 "missed_essential": missed_essential,
+                "flags": t.flags(),
                 "cost": None if model_cost is None or judge_cost is None else model_cost + judge_cost,
                 "latency": sum(c.latency_s for c in t.calls),
                 "tokens": t.tokens("model") + t.tokens("judge"),

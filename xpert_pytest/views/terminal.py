@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
 from xpert_pytest.numbers.results import MIN_INTERVAL_TASKS, Aggregate, Interval, RunResult, TaskResult
 from xpert_pytest.data.schema import Task
 from xpert_pytest.numbers.scoring import missed
 from xpert_pytest.data.taxonomy import DOMAINS, category_label, domain_title
+
+
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+def printable(text: str) -> str:
+    """`text` as one inert line: control characters (newlines, ANSI escapes, bidi overrides)
+    are shown escaped, so text from a dataset, a model or a judge cannot start a line of its
+    own in a CI log ("gate met ...") or hide what follows it."""
+    if text.isprintable():
+        return text
+    return "".join(
+        (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+        if unicodedata.category(ch) in ("Cc", "Cs") or ch in BIDI_CONTROLS
+        else ch
+        for ch in text
+    )
 
 
 def _pct(value: float | None) -> str:
@@ -81,12 +99,21 @@ def summary_lines(
         usage += f"; cost: model {_money(summary.model_cost_usd)}, judge {_money(summary.judge_cost_usd)}"
     usage += f"; calls {summary.calls}, cache hits {summary.cached_calls} ({summary.cached_answers} of {summary.answers} answers)"
     lines.append(usage)
+    flagged = [
+        f"{count} {what}" for count, what in (
+            (summary.refusals, "refusal(s), graded as answers"),
+            (summary.truncated, "answer(s) cut off at the length limit"),
+            (summary.lost_calls, "paid call(s) lost with a worker that died"),
+        ) if count
+    ]
+    if flagged:
+        lines.append("WARNING: " + "; ".join(flagged))
     lines += run.verdict
     if results_path:
         lines.append(f"results written to {results_path}")
     if report_path:
         lines.append(f"report written to {report_path}")
-    return lines
+    return [printable(line) for line in lines]
 
 
 def _money(value: float | None) -> str:
@@ -101,7 +128,8 @@ def failure_report(task: Task, result: TaskResult, pass_score: float) -> str:
     total = sum(c.weight for c in task.rubric if c.weight > 0)
     lost = sum(abs(m.checkpoint.weight) for m in misses)
     lines = [
-        f"{task.id} ({task.domain}/{task.category}) scored {_pct(result.score)} < pass score {pass_score:.0%}",
+        f"{task.id} ({task.domain}/{task.category}) scored {_pct(result.score)} < pass score {pass_score:.0%}"
+        + "".join(f"; {flag}" for flag in result.flags()),
         f"missed {len(misses)} of {len(task.rubric)} checkpoints, weight {lost} of {total}:",
     ]
     for miss in misses:
@@ -109,4 +137,5 @@ def failure_report(task: Task, result: TaskResult, pass_score: float) -> str:
         lines.append(f"  {c.id} [{c.importance}, weight {c.weight}, {c.dimension}] {c.text}")
         if miss.rationale:
             lines.append(f"      judge: {miss.rationale}")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
+
