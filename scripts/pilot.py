@@ -10,21 +10,36 @@ graded exactly as a model under test and ShotJudge would produce and grade it:
 
 `judge --reference` grades the task's own reference answer (the reference check).
 Pilot grading is zero-shot: a task has no anchor until its pilot answer becomes one.
+
+    python scripts/pilot.py promote ID --round N
+
+moves a calibrated task into the benchmark: the record (with its `pilot` and
+`reference_check`) to benchmark/data/<domain>.jsonl, round N's graded blind answer to
+exemplars/<domain>.jsonl as the task's anchor, its check script to benchmark/checks/.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from xpert_pytest.data.schema import Task
+from xpert_pytest.data.schema import Exemplar, Task
 from xpert_pytest.grading.judge import parse_verdicts
 from xpert_pytest.grading.prompts import judge_messages, task_text
 
-CHECKS = Path(__file__).resolve().parent.parent / "pilot" / "checks"
+ROOT = Path(__file__).resolve().parent.parent
+PILOT = ROOT / "pilot"
+CHECKS = PILOT / "checks"
+SOLVER = "Claude (Anthropic), a fresh session given only the task text, no tools"
+GRADER = (
+    "AI grading pass: a separate fresh Claude (Anthropic) session through the ShotJudge prompt rendered by "
+    "xpert_pytest.grading.prompts; checked by the maintainers' session, not by a credentialed expert"
+)
 
 
 def load(path: Path) -> Task:
@@ -67,6 +82,51 @@ def score(path: Path, verdicts: Path) -> int:
     return 0
 
 
+def _verdicts(task: Task, path: Path) -> dict[str, object]:
+    found, problem = parse_verdicts(path.read_text(encoding="utf-8"), [c.id for c in task.rubric])
+    if problem:
+        raise SystemExit(f"{path}: {problem}")
+    return found
+
+
+def _upsert(path: Path, key: str, record: dict[str, object]) -> None:
+    """Replace the line whose `key` matches the record's, or append it."""
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    kept = [line for line in lines if line.strip() and json.loads(line)[key] != record[key]]
+    kept.append(json.dumps(record, ensure_ascii=False))
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+
+
+def promote(task_id: str, round_no: int) -> int:
+    task = load(PILOT / "tasks" / f"{task_id}.json")
+    answer = (PILOT / "answers" / f"{task_id}.r{round_no}.md").read_text(encoding="utf-8")
+    pilot = _verdicts(task, PILOT / "verdicts" / f"{task_id}.r{round_no}.json")
+    reference = _verdicts(task, PILOT / "verdicts" / f"{task_id}.reference.json")
+    today = dt.date.today()
+    score = task.score({cid: v.met for cid, v in pilot.items()})
+    record = task.model_copy(update={
+        "pilot": {"score": round(score, 4), "source": f"blind pilot: {SOLVER}", "graded_by": GRADER, "date": today, "rounds": round_no},
+        "reference_check": {"graded_by": GRADER, "date": today, "met": sum(v.met for v in reference.values()), "total": len(task.rubric)},
+    })
+    record = Task.model_validate(record.model_dump())
+    anchor = Exemplar(
+        task_id=task.id,
+        response=answer,
+        source=f"blind pilot answer (round {round_no}, {today}): {SOLVER}; not written to fail at any checkpoint",
+        verdicts=[v for v in pilot.values()],
+        graded_by=GRADER,
+        provenance=task.provenance,
+    )
+    _upsert(ROOT / "benchmark" / "data" / f"{task.domain}.jsonl", "id", record.model_dump(mode="json", exclude_none=True))
+    _upsert(ROOT / "exemplars" / f"{task.domain}.jsonl", "task_id", anchor.model_dump(mode="json", exclude_none=True))
+    if (CHECKS / f"{task.id}.py").exists():
+        (ROOT / "benchmark" / "checks").mkdir(exist_ok=True)
+        shutil.copy(CHECKS / f"{task.id}.py", ROOT / "benchmark" / "checks" / f"{task.id}.py")
+    print(f"{task.id}: promoted with pilot {score:.1%} (round {round_no}); reference met "
+          f"{record.reference_check.met}/{record.reference_check.total}")  # type: ignore[union-attr]
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -79,7 +139,12 @@ def main() -> int:
             group.add_argument("--reference", action="store_true")
         if name == "score":
             command.add_argument("verdicts", type=Path)
+    promote_command = sub.add_parser("promote")
+    promote_command.add_argument("task_id")
+    promote_command.add_argument("--round", type=int, required=True, dest="round_no")
     args = parser.parse_args()
+    if args.command == "promote":
+        return promote(args.task_id, args.round_no)
     if args.command == "check":
         return check(args.task)
     if args.command == "task":

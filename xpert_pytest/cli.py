@@ -47,7 +47,7 @@ def _validate(args: argparse.Namespace) -> int:
 
     bench = _load(args)
     card = Path(args.path) / "README.md"
-    problems = [str(p) for p in lint(bench, card)]
+    problems = [str(p) for p in lint(bench, card, Path(args.path) / "checks")]
     if card.is_file() and render_card(card.read_text(encoding="utf-8"), bench) != card.read_text(encoding="utf-8"):
         problems.append(f"{card}: the card's front matter or statistics are out of date: run `xpert card {args.path}`")
     for problem in problems:
@@ -59,9 +59,12 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
+    import json
+
     from xpert_pytest.data.stats import compute, markdown
 
-    print(markdown(compute(_load(args))))
+    stats = compute(_load(args))
+    print(json.dumps(stats.as_json(), indent=1, ensure_ascii=False) if args.json else markdown(stats))
     return 0
 
 
@@ -260,7 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("path", nargs="?", help=DATASET_HELP)
     validate.add_argument("--exemplars", help="exemplar folder (default: exemplars/ beside the dataset)")
     validate.set_defaults(run=_validate)
-    stats = commands.add_parser("stats", help="counts per domain and category, checkpoints, weights, anchor scores")
+    stats = commands.add_parser("stats", help="counts per domain and category, checkpoints, weights, anchor and pilot scores")
+    stats.add_argument("--json", action="store_true", help="print the statistics as JSON")
     card = commands.add_parser("card", help="regenerate the dataset card's front matter and statistics")
     publish = commands.add_parser("publish", help="push the dataset and its exemplars to the Hugging Face Hub")
     publish.add_argument("--repo-id", required=True, help="ORG/NAME of the Hub dataset")

@@ -3,6 +3,12 @@
 The schema decides whether a record can be run at all; these rules decide whether it is fit
 to ship: rubric size, weights that match their importance class, anchors that are neither
 trivial nor perfect, honest provenance, no near-duplicate prompts.
+
+Tasks that carry a `pilot` were written to the authoring standard (docs/authoring-standard.md)
+and are held to its mechanical rules as well: tolerances on numeric checkpoints, nothing an
+empty answer meets, one requirement per checkpoint, formatting at most a tenth of the weight,
+a reference that met its own rubric, a check script, a blind pilot at or under 75 %. A domain
+is landed whole: one that mixes piloted tasks with older ones is a problem.
 """
 
 from __future__ import annotations
@@ -13,13 +19,24 @@ from itertools import combinations
 from pathlib import Path
 
 from xpert_pytest.data.dataset import Benchmark, Located
-from xpert_pytest.data.schema import CANARY
+from xpert_pytest.data.schema import CANARY, Task
 from xpert_pytest.data.taxonomy import IMPORTANCE_WEIGHTS
 
 MIN_CHECKPOINTS = 15
 MAX_CHECKPOINTS = 40
 ANCHOR_SCORE_RANGE = (0.2, 0.95)
 NEAR_DUPLICATE = 0.5
+MAX_PILOT_SCORE = 0.75
+MAX_FORMAT_SHARE = 0.10
+MAX_DRAFT_REVIEW_SHARE = 0.25
+
+# A stated quantity: a number with a unit, a percentage or a currency sign (not an id, a year or a count of items).
+QUANTITY = re.compile(
+    r"[$£€¥]\s?\d|\d(?:[\d,]*\d)?(?:\.\d+)?\s?(?:%|‰|pp\b|ms\b|s\b|min\b|h\b|[kMGT]B\b|[kMG]bps\b|mg\b|kg\b|g\b|mL\b|L\b|"
+    r"mmol|µmol|umol|mcg|µg|units?\b|IU\b|tx/s|rps\b|qps\b|RPS\b|QPS\b|USD|GBP|EUR|CNY|RMB|元|万|亿|毫秒|秒|分钟|小时|天)"
+)
+AVOIDING = re.compile(r"^\s*(?:does not|doesn't|do not|avoids?|never|refrains?|no |not |is not|不|未|没有|避免|无)", re.IGNORECASE)
+LENGTH = re.compile(r"\b(?:word count|words?\b|length|concise|brevity|pages?\b)|字数|篇幅|字以内", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -46,8 +63,62 @@ def _similarity(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def lint(bench: Benchmark, card: Path | None = None) -> list[Problem]:
+def standard_problems(task: Task, checks: Path | None) -> list[str | tuple[str, str]]:
+    """The authoring standard's mechanical rules for one piloted task: messages, or (checkpoint id, message)."""
+    found: list[str | tuple[str, str]] = []
+    for c in task.rubric:
+        if c.tolerance is None and QUANTITY.search(c.text):
+            found.append((c.id, "states a numeric target without a tolerance"))
+        if AVOIDING.match(c.text):
+            found.append((c.id, "is met by an empty answer (phrased as avoiding something): phrase the positive act"))
+        if max(c.text.count(";"), c.text.count("；")) >= 2:
+            found.append((c.id, "bundles several requirements (two or more semicolons): one requirement per checkpoint"))
+    positive = sum(c.weight for c in task.rubric if c.weight > 0) or 1
+    formatting = sum(
+        c.weight for c in task.rubric if c.weight > 0 and (c.dimension == "Structure & Formatting" or LENGTH.search(c.text))
+    )
+    if formatting / positive > MAX_FORMAT_SHARE:
+        found.append(f"formatting and length carry {formatting / positive:.0%} of the weight; at most {MAX_FORMAT_SHARE:.0%}")
+    check = task.reference_check
+    if check is None:
+        found.append("no reference_check: grade the reference answer against its own rubric and record it")
+    elif check.met != check.total or check.total != len(task.rubric):
+        found.append(f"reference_check: the reference met {check.met} of {check.total} checkpoints; it must meet all {len(task.rubric)}")
+    if checks is not None and any(c.tolerance for c in task.rubric) and not (checks / f"{task.id}.py").is_file():
+        found.append(f"numeric checkpoints but no check script {checks / (task.id + '.py')}")
+    if task.pilot is not None and task.pilot.score > MAX_PILOT_SCORE:
+        found.append(f"blind pilot scored {task.pilot.score:.0%}; a task is kept only at or under {MAX_PILOT_SCORE:.0%}")
+    return found
+
+
+def _standard(bench: Benchmark, checks: Path | None) -> list[Problem]:
     problems: list[Problem] = []
+    piloted = [t for t in bench.tasks if t.pilot is not None]
+    for task in piloted:
+        where = bench.where.get(task.id, bench.name)
+        for item in standard_problems(task, checks):
+            cid, message = item if isinstance(item, tuple) else (None, item)
+            problems.append(Problem(where, task.id, message, cid))
+        for anchor in bench.exemplars.get(task.id, []):
+            if "blind pilot" not in anchor.source:
+                problems.append(Problem(where, task.id, "anchor source does not say it is a blind pilot answer"))
+            if "expert" in anchor.graded_by.lower() and "not" not in anchor.graded_by.lower():
+                problems.append(Problem(where, task.id, f"anchor graded_by {anchor.graded_by!r} claims expert grading"))
+    for domain in sorted({t.domain for t in piloted}):
+        legacy = [t.id for t in bench.tasks if t.domain == domain and t.pilot is None]
+        if legacy:
+            problems.append(Problem(bench.name, "-", f"domain {domain} mixes piloted tasks with {len(legacy)} unpiloted: {', '.join(legacy)}"))
+    reviews = sum(t.kind == "draft-review" for t in piloted)
+    if piloted and reviews / len(piloted) > MAX_DRAFT_REVIEW_SHARE:
+        problems.append(
+            Problem(bench.name, "-", f"{reviews} of {len(piloted)} piloted tasks are draft reviews; at most {MAX_DRAFT_REVIEW_SHARE:.0%}")
+        )
+    return problems
+
+
+def lint(bench: Benchmark, card: Path | None = None, checks: Path | None = None) -> list[Problem]:
+    """`checks` is the folder of check scripts (`<dataset>/checks`)."""
+    problems: list[Problem] = _standard(bench, checks)
     for task in bench.tasks:
         where = bench.where.get(task.id, bench.name)
         if not MIN_CHECKPOINTS <= len(task.rubric) <= MAX_CHECKPOINTS:

@@ -19,6 +19,29 @@ class DatasetStats:
     checkpoints: list[int]
     weight_by_dimension: dict[str, int]
     anchor_scores: list[float]
+    pilot_scores: dict[str, list[float]]  # per domain, the blind pilot scores of the tasks that have one
+
+    def pilot_summary(self) -> dict[str, object]:
+        """n, mean and max of the pilot scores, overall and per domain (fractions 0-1)."""
+
+        def describe(scores: list[float]) -> dict[str, object]:
+            return {"n": len(scores), "mean": round(fmean(scores), 4) if scores else None, "max": max(scores, default=None)}
+
+        every = [score for scores in self.pilot_scores.values() for score in scores]
+        return {"overall": describe(every), "domains": {d: describe(s) for d, s in self.pilot_scores.items()}}
+
+    def as_json(self) -> dict[str, object]:
+        cps = self.checkpoints or [0]
+        return {
+            "tasks": self.tasks,
+            "domains": self.by_domain,
+            "categories": {f"{d}/{c}": n for (d, c), n in sorted(self.by_category.items())},
+            "languages": self.by_language,
+            "checkpoints": {"total": sum(self.checkpoints), "min": min(cps), "median": median(cps), "max": max(cps)},
+            "weight_by_dimension": self.weight_by_dimension,
+            "anchors": len(self.anchor_scores),
+            "pilot": self.pilot_summary(),
+        }
 
 
 def compute(bench: Benchmark) -> DatasetStats:
@@ -39,6 +62,11 @@ def compute(bench: Benchmark) -> DatasetStats:
             for task_id, anchors in bench.exemplars.items()
             for anchor in anchors
         ),
+        pilot_scores={
+            domain: [t.pilot.score for t in bench.tasks if t.domain == domain and t.pilot is not None]
+            for domain in DOMAINS
+            if any(t.domain == domain and t.pilot is not None for t in bench.tasks)
+        },
     )
 
 
@@ -74,4 +102,18 @@ def markdown(stats: DatasetStats) -> str:
         "|---|---:|",
     ]
     lines += [f"| {b / 10:.1f}–{(b + 1) / 10:.1f} | {buckets[b]} |" for b in range(10) if buckets[b]]
+    lines += ["", *pilot_lines(stats)]
     return "\n".join(lines)
+
+
+def pilot_lines(stats: DatasetStats) -> list[str]:
+    """The blind-pilot distribution per domain: how difficulty was calibrated, in numbers."""
+    if not stats.pilot_scores:
+        return ["No task has a blind pilot yet: difficulty is uncalibrated."]
+    summary = stats.pilot_summary()
+    lines = ["| Domain | Piloted tasks | Pilot mean | Pilot max |", "|---|---:|---:|---:|"]
+    for domain, row in summary["domains"].items():  # type: ignore[union-attr]
+        lines.append(f"| {domain_title(domain)} | {row['n']} | {row['mean']:.1%} | {row['max']:.1%} |")
+    overall = summary["overall"]
+    lines.append(f"| **All** | **{overall['n']}** | **{overall['mean']:.1%}** | **{overall['max']:.1%}** |")  # type: ignore[index]
+    return lines
