@@ -6,11 +6,12 @@ graded exactly as a model under test and ShotJudge would produce and grade it:
     python scripts/pilot.py check pilot/tasks/ID.json          schema + check script
     python scripts/pilot.py task pilot/tasks/ID.json           the model's prompt, verbatim
     python scripts/pilot.py judge pilot/tasks/ID.json ANSWER   the ShotJudge prompt for ANSWER
-    python scripts/pilot.py score pilot/tasks/ID.json VERDICTS the verdicts parsed and scored
+    python scripts/pilot.py score pilot/tasks/ID.json VERDICTS the verdicts parsed and scored (--record: logged)
 
 `judge --reference` grades the task's own reference answer (the reference check).
 Pilot grading is zero-shot: a task has no anchor until its pilot answer becomes one.
 
+    python scripts/pilot.py status                             every draft's rounds and scores
     python scripts/pilot.py promote ID --round N
 
 moves a calibrated task into the benchmark: the record (with its `pilot` and
@@ -68,7 +69,7 @@ def judge(path: Path, answer: Path | None) -> None:
         print(message["content"])
 
 
-def score(path: Path, verdicts: Path) -> int:
+def score(path: Path, verdicts: Path, record: bool = False) -> int:
     task = load(path)
     ids = [c.id for c in task.rubric]
     found, problem = parse_verdicts(verdicts.read_text(encoding="utf-8"), ids)
@@ -79,6 +80,8 @@ def score(path: Path, verdicts: Path) -> int:
     for c in task.rubric:
         print(f"{'MET ' if met[c.id] else 'miss'} {c.id} w{c.weight:<2} {c.importance:<9} {c.text[:90]}")
     print(json.dumps({"task": task.id, "score": round(task.score(met), 4), "met": sum(met.values()), "total": len(ids)}))
+    if record:
+        record_round(task, verdicts, task.score(met), sum(met.values()))
     return 0
 
 
@@ -127,6 +130,30 @@ def promote(task_id: str, round_no: int) -> int:
     return 0
 
 
+def record_round(task: Task, verdicts: Path, score_value: float, met: int) -> None:
+    """Append a graded round to pilot/rounds.jsonl: hardening rewrites the task, the history stays."""
+    label = verdicts.stem.rsplit(".", 1)[1]
+    entry = {"task": task.id, "round": label, "score": round(score_value, 4), "met": met, "total": len(task.rubric),
+             "date": dt.date.today().isoformat()}
+    with (PILOT / "rounds.jsonl").open("a", encoding="utf-8") as log:
+        log.write(json.dumps(entry) + "\n")
+
+
+def status() -> int:
+    """Every draft with each graded round's score: the pilot record so far."""
+    log = PILOT / "rounds.jsonl"
+    rounds: dict[str, dict[str, str]] = {}
+    for line in log.read_text(encoding="utf-8").splitlines() if log.exists() else []:
+        entry = json.loads(line)
+        value = f"{entry['met']}/{entry['total']}" if entry["round"] == "reference" else f"{entry['score']:.0%}"
+        rounds.setdefault(entry["task"], {})[entry["round"]] = value
+    for path in sorted((PILOT / "tasks").glob("*.json")):
+        task = load(path)
+        cells = "; ".join(f"{label} {value}" for label, value in rounds.get(task.id, {}).items()) or "not piloted"
+        print(f"{task.id:<12} {task.language:<3} {task.kind:<13} {len(task.rubric):>3} cps  {cells}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -139,10 +166,14 @@ def main() -> int:
             group.add_argument("--reference", action="store_true")
         if name == "score":
             command.add_argument("verdicts", type=Path)
+            command.add_argument("--record", action="store_true", help="append the result to pilot/rounds.jsonl")
+    sub.add_parser("status")
     promote_command = sub.add_parser("promote")
     promote_command.add_argument("task_id")
     promote_command.add_argument("--round", type=int, required=True, dest="round_no")
     args = parser.parse_args()
+    if args.command == "status":
+        return status()
     if args.command == "promote":
         return promote(args.task_id, args.round_no)
     if args.command == "check":
@@ -153,7 +184,7 @@ def main() -> int:
     if args.command == "judge":
         judge(args.task, None if args.reference else args.answer)
         return 0
-    return score(args.task, args.verdicts)
+    return score(args.task, args.verdicts, args.record)
 
 
 if __name__ == "__main__":
