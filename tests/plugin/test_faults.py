@@ -44,12 +44,13 @@ def test_mixed_faults_with_xdist_end_with_fault_free_scores(
         Fault(status=429, retry_after=0.3), Fault(status=500), Fault(hang=2.5), Fault(drop=True),
         Fault(status=429, retry_after=0.1), Fault(status=503),
     )
+    # Two unusable judge replies at most: faults go to whichever call comes next, and a task may
+    # be asked three times, so a third would make the outcome depend on the order of arrival.
     loopback.script(
         "stub-judge",
         Fault(content="The answer is excellent, all met."),
-        Fault(content='{"verdicts": [{"checkpoint_id": "c01", "met": true'),
         Fault(status=429, retry_after=0.2),
-        Fault(content='{"verdicts": [{"checkpoint_id": "c01", "met": true, "rationale": "partial"}]}'),
+        Fault(content='{"verdicts": [{"checkpoint_id": "c01", "met": true'),
     )
     args = [*model_args(loopback), "--xpert-model-arg", "timeout=1.5", "--xpert-model-arg", "max_retries=4",
             "--xpert-judge-arg", "max_retries=4", "-n", "2", "--xpert-no-cache"]
