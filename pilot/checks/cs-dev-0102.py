@@ -1,13 +1,13 @@
 """Check script for cs-dev-0102: recomputes every number of the reference and rubric.
 
-Parses the canary summary, DN-47's capacity inputs and the example link from the task's own
-attachments; recomputes the hit-ratio ceiling, the unverified-URL count, the expiry year of a
-millisecond value read as seconds, the forged concatenation pair, peak origin load and pod
-counts; runs the diff's signing scheme (HMAC-SHA256 over "$docId$exp") to show that the forged
-pair verifies; and asserts that each figure appears in the reference answer as stated.
+Parses the canary summary, NET-311, the Terraform excerpts, DN-47's capacity inputs and the diff
+from the task's own attachments; reconciles docs-svc's edge-header downloads against CloudFront
+misses and the direct-to-ALB user agents; counts the hourly synthetic runs; checks the enumerated
+id range; runs the link format (HMAC-SHA256 over the delimited v1 payload) and the double-HMAC
+comparison; recomputes peak, steady-state, cold-cache and booklet-only origin load and pod counts;
+and asserts that each figure appears in the reference answer as stated.
 """
 import base64
-import calendar
 import datetime as dt
 import hashlib
 import hmac
@@ -38,115 +38,114 @@ def num(text, label):
     return int(m.group(1).replace(",", ""))
 
 
-pr = get("PR #2291 description")
-dn = get("DN-47")
-diff = get("PR #2291 diff")
-tf = get("infra repo: cdn/portal.tf")
-net = get("NET-311")
-can = get("Canary access-log summary")
+pr, dn, diff = get("PR #2291 description"), get("DN-47"), get("PR #2291 diff")
+tf, net, slack, can = get("infra repo"), get("NET-311"), get("#customer-docs"), get("Canary access-log summary")
 
-# --- CDN config facts -----------------------------------------------------------------------
-has(tf, 'path_pattern             = "/docs/*"')
-docs_block = tf.split('path_pattern             = "/docs/*"')[1].split("ordered_cache_behavior")[0]
-assert "static_1h" in docs_block and "forward_all_qs" in docs_block
-static = tf.split('resource "aws_cloudfront_cache_policy" "static_1h"')[1].split("resource ")[0]
-assert 'query_string_behavior = "none"' in static
-has(tf.split('"forward_all_qs" {')[1], 'query_string_behavior = "all"')
-has(diff, '"public, max-age=3600"')
-has(dn, "every signed link is its own cache entry")
-has(net, "so query strings reach docs-svc")
+# --- the origin bypass: code and infrastructure facts ----------------------------------------
+has(diff, 'req.getHeader("X-Lw-Edge-Verified") == "1"')
+has(diff, "if (!viaEdge) {")
+has(diff, "req.headers['x-lw-edge-verified'] = { value: '1' };")
+has(diff, "req.querystring = {};")              # the edge strips exp/kid/sig before the origin
+has(tf, "internal           = false")
+has(tf, 'cidr_blocks = ["0.0.0.0/0"]')
+assert "custom_header" not in tf                # no secret origin header on the distribution
+has(tf, 'event_type   = "viewer-request"')       # verification runs on hits as well as misses
+has(tf, 'query_string_behavior = "none"')
+has(tf, "min_ttl     = 3600")
+has(tf, 'health_check { path = "/healthz"')
+has(diff, '"private, max-age=900"')
 
-# --- canary arithmetic ----------------------------------------------------------------------
-req = num(can, "requests to /docs/*")
-paths = num(can, "distinct paths (/docs/{id})")
-urls = num(can, "distinct full URLs (path + query string)")
-hits = num(can, "CloudFront x-edge-result-type Hit")
-miss = num(can, "CloudFront Miss (forwarded to docs-svc)")
-ok = num(can, 'docs-svc docs_link_verify_total{result="ok"}')
-bad = num(can, 'docs-svc docs_link_verify_total{result="bad_sig"}')
-exp0 = num(can, 'docs-svc docs_link_verify_total{result="expired"}')
-assert (req, paths, urls, hits, miss) == (301884, 45583, 279545, 256246, 45638)
-assert hits + miss == req and ok + bad + exp0 == miss and exp0 == 0
-assert round(100 * hits / req, 1) == 84.9
-ceiling = (req - urls) / req
-assert round(100 * ceiling, 1) == 7.4
-unverified = urls - miss
-assert unverified == 233907
-assert round(100 * (1 - paths / req), 1) == 84.9  # the reported ratio is the path-keyed ratio
-for s in ["(301,884 − 279,545) / 301,884 = **7.4%**", "**84.9%** (256,246 hits)", "45,583 distinct paths",
-          "45,638 requests", "**at least 233,907 distinct signed URLs", "`expired = 0`"]:
+# --- canary reconciliation ------------------------------------------------------------------
+cf_req = num(can, "requests")
+fgr = num(can, "x-edge-result-type FunctionGeneratedResponse (403)")
+hit = num(can, "x-edge-result-type Hit")
+miss = num(can, "x-edge-result-type Miss")
+alb_sec = can.split("alb-docs, /docs/*")[1]
+alb_req = num(alb_sec, "requests")
+alb_cf = num(alb_sec, "from CloudFront origin-facing IPs")
+alb_other = num(alb_sec, "from other IPs")
+py = num(alb_sec, "user agent python-requests/2.31.0")
+syn = num(alb_sec, "user agent Lumenwell-Synthetics/3")
+edge_hdr = num(can, 'docs_download_total{verified="edge_header"}')
+origin_v = num(can, 'docs_download_total{verified="origin"}')
+v_ok = num(can, 'docs_link_verify_total{result="ok"}')
+v_fail = num(can, 'docs_link_verify_total{result="fail"}')
+assert cf_req == hit + miss + fgr == 301945
+assert round(100 * hit / (hit + miss), 1) == 84.9 and hit + miss == 301884
+assert round(100 * miss / (hit + miss), 1) == 15.1
+assert alb_cf == miss and alb_cf + alb_other == alb_req == edge_hdr + origin_v
+assert py + syn == alb_other == 1116
+bypass = edge_hdr - miss
+assert bypass == py == 1094
+assert origin_v == v_ok == syn == 22 and v_fail == 0
+# synthetic runs: hourly from 29 Nov 02:00 up to the end of the window (last run 23:00)
+has(net, "from 29 Nov 02:00, hourly")
+runs = len(range(2, 24))
+assert runs == syn == 22
+# enumerated ids
+m = re.search(r"(\d) client IPs, ([\d,]+) distinct paths, /docs/(\d+) to /docs/(\d+)", alb_sec)
+ips, distinct, lo, hi = int(m.group(1)), int(m.group(2).replace(",", "")), int(m.group(3)), int(m.group(4))
+assert (ips, distinct) == (3, 1094) and hi - lo + 1 == distinct == py
+for s in ["**46,732**", "**45,638**", "46,732 − 45,638 = **1,094**", "22 `Lumenwell-Synthetics/3`",
+          "**1,094 distinct, consecutive ids** (/docs/4408200 to /docs/4409293) from 3 IPs",
+          "(22 ok, 0 fail)", "1,116", "256,246 / 301,884", "84.9%"]:
     has(ref, s)
+for s in ["46,732", "45,638", "1,094", "1,116", "4408200-4409293", "22 hourly", "84.9%"]:
+    has(rubric, s)
 
-# --- expiry unit bug ------------------------------------------------------------------------
-has(diff, "toEpochMilli()"); has(diff, "Instant.ofEpochSecond(exp)")
-m = re.search(r"/docs/(\d+)\?exp=(\d+)&kid=(\w+)", dn)
-doc_id, exp_ms, kid = int(m.group(1)), int(m.group(2)), m.group(3)
-assert (doc_id, exp_ms, kid) == (4412093, 1796030100000, "k3")
+# --- link format and the double-HMAC comparison (sound parts) ----------------------------------
+has(diff, 'private fun payload(docId: Long, exp: Long, kid: String) = "v1\\n$docId\\n$exp\\n$kid"')
+has(diff, "'v1\\n' + m[1] + '\\n' + exp + '\\n' + q.kid.value")
+has(diff, ".epochSecond"); has(diff, "MessageDigest.isEqual")
+has(diff, "mac(blind, expected) !== mac(blind, q.sig.value)")
+mx = re.search(r"/docs/(\d+)\?exp=(\d+)&kid=(\w+)", dn)
+doc_id, exp, kid = int(mx.group(1)), int(mx.group(2)), mx.group(3)
 issued = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.timezone.utc)
-assert int((issued + dt.timedelta(minutes=15)).timestamp() * 1000) == exp_ms
+assert exp == int((issued + dt.timedelta(minutes=15)).timestamp()) == 1796030100  # seconds, consistent
+key, blind = bytes(range(32)), bytes(range(32, 64))
+mac = lambda k, s: base64.urlsafe_b64encode(hmac.new(k, s.encode(), hashlib.sha256).digest()).rstrip(b"=").decode()
+payload = lambda d, e, k: f"v1\n{d}\n{e}\n{k}"
+sig = mac(key, payload(doc_id, exp, kid))
+assert mac(key, payload(441209, int("3" + str(exp)), kid)) != sig      # no shifted-digit forgery
+assert mac(blind, mac(key, payload(doc_id, exp, kid))) == mac(blind, sig)
+has(diff, "exp > now + 960"); assert 960 == 15 * 60 + 60
+has(diff, "ttl.seconds + 60")
 
-
-def year_of(epoch_seconds):
-    days, y = epoch_seconds // 86400, 1970
-    cycles = days // 146097          # 400-year Gregorian cycle
-    days -= cycles * 146097
-    y += 400 * cycles
-    while days >= (366 if calendar.isleap(y) else 365):
-        days -= 366 if calendar.isleap(y) else 365
-        y += 1
-    return y
-
-
-assert year_of(exp_ms) == 58883
-has(ref, "year **58,883**")
-
-# --- concatenation forgery, run with the diff's own scheme ------------------------------------
-has(diff, 'hmac(key.secret, "$docId$exp")')
-msg = f"{doc_id}{exp_ms}"
-assert msg == "44120931796030100000"
-forged_id, forged_exp = int(msg[:6]), int(msg[6:])
-assert (forged_id, forged_exp) == (441209, 31796030100000)
-key = bytes(range(32))
-sig = lambda d, e: base64.urlsafe_b64encode(hmac.new(key, f"{d}{e}".encode(), hashlib.sha256).digest()).rstrip(b"=")
-assert sig(doc_id, exp_ms) == sig(forged_id, forged_exp)
-assert year_of(forged_exp) == 1009546 and forged_exp < 2**63 - 1
-assert forged_id < 9_410_000  # a real, older document id
-for s in ["`44120931796030100000`", "docId **441209** with exp **31796030100000**", "year 1,009,546"]:
+# --- stale corrected letters ---------------------------------------------------------------
+has(dn, "3.6 Documents are write-once"); has(slack, "re-renders it in place under the same doc id")
+has(slack, "DOCS-512"); has(slack, "About 300 a week")
+assert 3600 // 60 == 60 and 900 // 60 == 15
+for s in ["up to an hour", "15 minutes", "DOCS-512, about 300 a week"]:
     has(ref, s)
 
 # --- capacity ------------------------------------------------------------------------------
 has(dn, "1.52 M downloads/day, mean object size 1.4 MB"); has(dn, "Peak hour carries 11%")
-has(dn, "one docs-svc pod sustains 18 MB/s"); has(dn, "above about 20 MB/s")
-has(dn, "8,610 requests"); has(pr, "scale docs-svc from 6 to 2 pods (CHG-4102")
-per_day, size, peak_share, pod = 1.52e6, 1.4, 0.11, 18.0
-assert round(per_day * size / 1e6, 2) == 2.13
-rps = per_day * peak_share / 3600
+has(dn, "one docs-svc pod sustains 18 MB/s"); has(dn, "above about 20 MB/s"); has(dn, "9.0 MB/s at origin")
+has(pr, "scale docs-svc from 6 to 2 pods (CHG-4102")
+per_day, size, share, pod = 1.52e6, 1.4, 0.11, 18.0
+rps = per_day * share / 3600
 assert round(rps, 1) == 46.4
-peak = rps * size
+peak = round(rps, 1) * size
 assert round(peak, 1) == 65.0
-origin = peak * (1 - round(ceiling, 3))
-assert round(origin, 1) == 60.2
-pods = math.ceil(origin / pod)
-assert pods == 4 and math.ceil(peak / pod) == 4 and pods + 1 == 5
-assert 2 * pod == 36 and origin / 2 > 20  # two pods run past the degradation point
-assert round(per_day * size / 1e6 * (1 - round(ceiling, 3)), 2) == 1.97
-assert round(2.13 * 0.926, 2) == 1.97
-assert round(65.0 * 0.139, 1) == 9.0  # DN-47's own figure, reproduced from its 86.1% assumption
+miss_ratio = round(miss / (hit + miss), 3)
+assert miss_ratio == 0.151
+steady = 65.0 * miss_ratio
+assert round(steady, 1) == 9.8 and steady < pod
+assert round(65.0 * 0.139, 1) == 9.0          # DN-47's figure from its 86.1% sample
+assert math.ceil(65.0 / pod) == 4 and 65.0 / 2 == 32.5 > 20
 booklet = 0.336
 has(can, "share of requests for policy-wording booklets           33.6%")
-with_booklets = peak * (1 - booklet)
-assert round(with_booklets) == 43 and math.ceil(with_booklets / pod) == 3
-for s in ["46.4 req/s × 1.4 MB = 65.0 MB/s", "about **60.2 MB/s**", "**4 pods**", "**5 with N+1**",
-          "about **1.97 TB/day** (2.13 × 0.926)", "≈ **43 MB/s**", "36 MB/s", "about 30 MB/s per pod", "9.0 MB/s"]:
+uncached = 65.0 * (1 - booklet)
+assert round(uncached) == 43 and math.ceil(uncached / pod) == 3
+for s in ["46.4 req/s × 1.4 MB = **65.0 MB/s**", "65.0 × 0.151 ≈ **9.8 MB/s**", "9.0 MB/s", "**4 pods**",
+          "**32.5 MB/s**", "20 MB/s", "65.0 × 0.664 ≈ **43 MB/s**", "**3 pods, 4 with N+1**"]:
     has(ref, s)
-
-# --- other facts the review relies on --------------------------------------------------------
-has(diff, '-    @GetMapping("/download")'); has(dn, "stays for 90 days after the 100% rollout")
-has(dn, "deletes the previous one"); has(dn, "constant-time comparison"); has(diff, ") == sig")
-assert dt.date(2026, 11, 30).strftime("%a") == "Mon" and dt.date(2026, 12, 7).strftime("%a") == "Mon"
-has(pr, "Mon 7 Dec: docs.signed_links to 100%"); has(pr, "Tue 8 Dec")
-
-for s in ["7.4%", "84.9%", "279,545", "301,884", "256,246", "233,9", "58,000-59,000", "4412093/1796030100000",
-          "441209/31796030100000", "46.4 req/s", "65 MB/s", "60 MB/s", "36 MB/s", "20 MB/s", "5 with N+1"]:
+for s in ["46.4 req/s", "65 MB/s", "9.8 MB/s", "32.5 MB/s", "20 MB/s", "43 MB/s", "4 pods", "3 pods (4 with N+1)"]:
     has(rubric, s)
+
+# --- dates and plan ------------------------------------------------------------------------
+assert dt.date(2026, 11, 30).strftime("%a") == "Mon" and dt.date(2026, 12, 7).strftime("%a") == "Mon"
+assert dt.date(2026, 11, 26).strftime("%a") == "Thu"
+has(pr, "Mon 7 Dec: docs.signed_links to 100%"); has(pr, "Wed 9 Dec: remove the flag")
+has(diff, 'URI("/portal/documents")')          # /download kept as a redirect, as DN-47 §6 says
 print("cs-dev-0102 check: all assertions passed")
