@@ -1,10 +1,11 @@
 """Check script for cs-arch-0102: recomputes every number of the reference and rubric.
 
 Simulates each shard's full-copy phase under the day/night throughput schedule, compares it
-with the binlog retention each source actually has (the change ticket, not the wiki), and
-recomputes the disk red-line arithmetic, the catch-up time, the retention margin on the
-replica, the verification time and the dates; asserts each input is in the material and each
-result is stated in the reference answer.
+with the binlog retention each source actually has (SET PERSIST on the db3 primary, the
+report-replica group_vars on r1 and on the swapped db1 host), and recomputes the disk red-line
+arithmetic on both db3 hosts, the refund_audit rebuild headroom, the catch-up time, the
+verification time and the dates; asserts each input is in the material and each result is
+stated in the reference answer.
 """
 import datetime as dt
 import json
@@ -13,13 +14,15 @@ import sys
 task = json.load(open(sys.argv[1], encoding="utf-8"))
 att = {a["name"]: a["content"] for a in task["attachments"]}
 ref = task["reference_answer"]
-mail, wiki, trial, chat, chg, cron, doc = (att[n] for n in [
+mail, wiki, trial, chat, chg, cron, ans, dns, doc = (att[n] for n in [
     "邮件：订单库迁移立项与约束（2026-11-30）",
     "DBA wiki：订单库运维手册（节选，2025-06 更新）",
     "试迁移报告：order_db_2 预发环境（平台组 刘畅，2026-11-20）",
     "群聊记录：#订单库迁移（节选）",
     "变更单 CHG-20261108-031（节选）",
     "批处理主机 batch-07 定时任务导出（节选）",
+    "配置管理仓库 ops-ansible 导出（mysql 相关，节选，2026-12-02）",
+    "内网 DNS 记录导出（db.hcsx.local 区，节选，2026-12-01）",
     "渡鸦 DTS 产品文档（节选，文档版本 4.1）",
 ])
 
@@ -32,16 +35,25 @@ def has(text, s):
 has(trial, "夜间实测吞吐：28 MB/s"); has(trial, "日间按限速 12 MB/s"); has(wiki, "日间 08:00–23:00：每个实例读取限速 12 MB/s")
 has(trial, "全量耗时：26 h 26 min"); has(trial, "约 55 GB binlog/小时"); has(trial, "1.8 TB 用了 19 h")
 has(trial, "312 行重复"); has(trial, "41 行状态不一致"); has(trial, "DTS 版本：3.8.2")
-has(wiki, "binlog_expire_logs_seconds=604800"); has(wiki, "主库数据盘 3.84 TB"); has(wiki, "不得低于 15%")
-has(chg, "SET PERSIST binlog_expire_logs_seconds = 172800"); has(chg, "数据盘剩余空间恢复至 610 GB")
-has(chg, "从库 order_db_3_r1 磁盘充足未改动"); has(chg, "保留期维持 2 天不变")
+has(wiki, "order_db_3 主库数据盘 7.68 TB"); has(wiki, "order_db_3_r1 为 11.52 TB"); has(wiki, "不得低于 15%")
+has(wiki, "| order_db_1 | 10.20.1.11 | 10.20.1.21（order_db_1_r1）"); has(wiki, "演练后不切回")
+has(chg, "SET PERSIST binlog_expire_logs_seconds = 172800"); has(chg, "从库 order_db_3_r1 磁盘充足未改动")
+has(chg, "2026-11-21"); has(chg, "保留期已恢复 7 天")
 has(chat, "order_db_3  4.1 TB"); has(chat, "order_db_0  1.9 TB"); has(chat, "order_db_1  2.1 TB"); has(chat, "order_db_2  1.8 TB")
-has(chat, "order_items 1.90 TB"); has(chat, "每天大约 520 GB"); has(chat, "剩余 610 GB"); has(chat, "剩余 2.2 TB")
-has(chat, "（这是在 order_db_1 主库上看的")
-has(cron, "10   2  *   *   *    /opt/settle/bin/settle-recon --jdbc=jdbc:mysql://10.20.3.11:3306/order_db_3 --mode=fix")
+has(chat, "order_items 1.90 TB"); has(chat, "refund_audit 0.25 TB"); has(chat, "每天大约 520 GB")
+has(chat, "剩余 1.45 TB 左右，11 月中以后一直在这个水平"); has(chat, "磁盘剩余 5.8 TB")
+has(chat, "ADD COLUMN id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY"); has(chat, "`refund_no` varchar(32) NOT NULL"); has(chat, "`audit_seq` int unsigned NOT NULL")
+has(chat, "12 月的主从切换演练因为双12 取消")
+has(ans, "[order_primaries]\n10.20.0.11  shard=order_db_0\n10.20.1.21  shard=order_db_1")
+has(ans, "[order_report_replicas]\n10.20.1.11  shard=order_db_1\n10.20.3.21  shard=order_db_3")
+has(ans, "mysql_binlog_expire_logs_seconds: 604800"); has(ans, "mysql_binlog_expire_logs_seconds: 86400")
+has(dns, "| ord3-xfh.db.hcsx.local | CNAME | 10.20.3.11 |")
+has(cron, "10   2  *   *   *    /opt/settle/bin/settle-recon --jdbc=jdbc:mysql://ord3-xfh.db.hcsx.local:3306/order_db_3 --mode=fix")
 has(cron, "平均运行 35 分钟")
 has(doc, "自 4.0 版本起"); has(doc, "E-2201")
 has(mail, "2027-01-25 春节封网"); has(mail, "12-10 00:00 至 12-14 24:00"); has(mail, "周二至周四 02:00–04:00"); has(mail, "15 分钟")
+for s in ["10.20.1.21", "10.20.3.21", "ord3-xfh.db.hcsx.local", "**10.20.3.11**"]:
+    has(ref, s)
 
 NIGHT, DAY = 28, 12  # MB/s
 START = dt.datetime(2026, 12, 15, 23, 0)
@@ -82,55 +94,66 @@ for k, (h, ts) in exp.items():
     assert round(hours(ends[k]), 1) == h, (k, hours(ends[k]))
     assert hm(ends[k]) == ts, (k, ends[k])
     has(ref, ts); has(ref, f"{h} h")
-# the model reproduces the rehearsal (1.8 TB in 26 h 26 min)
 assert round(hours(ends["2"]) * 60) == 26 * 60 + 26
 assert 3 * 907200 + 2 * 648000 == 4017600 and 4.1e6 - 4017600 == 82400 and round(82400 / 12 / 3600, 1) == 1.9
 has(ref, "3 × 907,200 + 2 × 648,000 = 4,017,600 MB"); has(ref, "82,400 MB 按 12 MB/s 还需 1.9 h")
 
-# --- retention on the order_db_3 primary -------------------------------------------------
-ret3 = 172800 / 3600
-assert ret3 == 48
-purge = START + dt.timedelta(hours=ret3)
-assert purge.strftime("%m-%d %H:%M") == "12-17 23:00"
-has(ref, "**12-17 23:00**")
-short = hours(ends["3"]) - ret3
-assert round(short, 1) == 10.9
-has(ref, "**10.9 小时**")
+# --- effective retention and purge times --------------------------------------------------
+P3, R1, DB1_OLD = 172800 / 3600, 86400 / 3600, 86400 / 3600
+assert (P3, R1) == (48, 24)
+assert (START + dt.timedelta(hours=P3)).strftime("%m-%d %H:%M") == "12-17 23:00"
+assert (START + dt.timedelta(hours=R1)).strftime("%m-%d %H:%M") == "12-16 23:00"
+has(ref, "**12-17 23:00**"); has(ref, "**12-16 23:00**")
+assert round(hours(ends["3"]) - P3, 1) == 10.9; has(ref, "**10.9 小时**")
+assert round(hours(ends["3"]) - R1, 1) == 34.9; has(ref, "**34.9 小时**")
+assert round(hours(ends["1"]) - DB1_OLD, 1) == 5.4; has(ref, "**5.4 小时**")
 for k in "012":
     assert hours(ends[k]) < 604800 / 3600
 
-# --- disk red line -----------------------------------------------------------------------
-red = 0.15 * 3840
-assert round(red) == 576 and 610 - 576 == 34
-has(ref, "**576 GB**"); has(ref, "**34 GB**")
-extra = (58.9 - 48) / 24 * 520
-assert round(extra) == 236 and round(610 - extra) == 374 and 610 - 374 < 610 and 374 < red
-has(ref, "**236 GB**"); has(ref, "**374 GB**")
-assert 610 - 520 == 90
-has(ref, "**90 GB**")
+# --- db3 primary: disk evidence and red line ----------------------------------------------
+GEN = 520  # GB/day
+free_p, disk_p = 1450, 7680
+red_p = 0.15 * disk_p
+assert red_p == 1152 and free_p - red_p == 298
+has(ref, "**1,152 GB**"); has(ref, "**298 GB**")
+assert 7 * GEN - 2 * GEN == 2600 and 2600 > free_p
+has(ref, "**2,600 GB**"); has(ref, "2 × 520 = 1,040 GB"); has(ref, "7 × 520 = 3,640 GB")
+assert free_p - (72 - 48) / 24 * GEN == 930 and red_p - 930 == 222
+has(ref, "**930 GB**"); has(ref, "222 GB")
+maxh = 48 + (free_p - red_p) / GEN * 24
+assert round(maxh, 1) == 61.8; has(ref, "**61.8 h**")
+# non-binlog footprint and the replica's one-day binlog
+nonbin = 7.68 - 1.45 - 1.04
+assert round(nonbin, 2) == 5.19 and round(11.52 - 5.8, 2) == 5.72 and round(5.72 - 5.19, 2) == 0.53
+for s in ["7.68 − 1.45 = 6.23 TB", "5.19 TB", "11.52 − 5.8 = 5.72 TB", "0.53 TB"]:
+    has(ref, s)
 
-# --- replica as source: margin and catch-up -----------------------------------------------
-assert round(168 - 58.9, 1) == 109.1
-has(ref, "**109.1 h**")
-gen = 520 / 24
-backlog = hours(ends["3"]) * gen
-net = 55 - gen
+# --- r1 raised to 7 days ------------------------------------------------------------------
+red_r = 0.15 * 11520
+assert round(red_r) == 1728 and 6 * GEN == 3120 and 5800 - 3120 == 2680 and 2680 > red_r
+has(ref, "**1,728 GB**"); has(ref, "6 × 520 = **3,120 GB**"); has(ref, "**2,680 GB**")
+assert round(168 - hours(ends["3"]), 1) == 109.1; has(ref, "**109.1 h**")
+gen_h = GEN / 24
+backlog = hours(ends["3"]) * gen_h
+net = 55 - gen_h
 catch = backlog / net
-assert round(gen, 1) == 21.7 and round(backlog) == 1276 and round(net, 1) == 33.3 and round(catch, 1) == 38.3
+assert round(gen_h, 1) == 21.7 and round(backlog) == 1276 and round(net, 1) == 33.3 and round(catch, 1) == 38.3
 for s in ["**1,276 GB**", "21.7 GB/h", "**33.3 GB/h**", "**38.3 h**"]:
     has(ref, s)
-caught = ends["3"] + dt.timedelta(hours=catch)
-assert hm(caught) == "12-20 00:12"
-has(ref, "**12-20 00:12**")
-# per-table alternative: largest table alone fits in 48 h
+assert hm(ends["3"] + dt.timedelta(hours=catch)) == "12-20 00:12"; has(ref, "**12-20 00:12**")
 assert round(hours(full_end(1.90e6)), 1) == 27.4 and hours(full_end(1.90e6)) < 48
 has(ref, "单表全量 27.4 h")
 
+# --- refund_audit rebuild on the db3 primary ----------------------------------------------
+assert free_p - 250 == 1200 and 1200 - red_p == 48
+has(ref, "1,450 − 250 = **1,200 GB**"); has(ref, "**48 GB**")
+
 # --- verification, settle-recon, dates ---------------------------------------------------
-assert round(19 * 4.1 / 1.8, 1) == 43.3
-has(ref, "**43.3 h**")
+assert round(19 * 4.1 / 1.8, 1) == 43.3; has(ref, "**43.3 h**")
 assert (dt.datetime(2026, 12, 2, 2, 10) + dt.timedelta(minutes=35)).strftime("%H:%M") == "02:45"
-has(ref, "02:45")
+has(ref, "02:10–02:45")
+assert dt.date(2026, 11, 7).strftime("%a") == "Sat" and dt.date(2027, 1, 2).strftime("%a") == "Sat"
+has(ref, "11-07"); has(ref, "2027-01-02")
 cut = dt.date(2027, 1, 12)
 assert cut.strftime("%a") == "Tue" and cut < dt.date(2027, 1, 25)
 assert dt.date(2027, 1, 13).strftime("%a") == "Wed" and dt.date(2027, 1, 14).strftime("%a") == "Thu"
