@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from tests import factory
 from tests.conftest import latest_results, model_args, results_of
 from xpert_pytest.testing.hostile import forged
 from xpert_pytest.testing.loopback import Fault, LoopbackServer
