@@ -80,6 +80,8 @@ def test_set_rules(tmp_path: Path) -> None:
     tasks[1]["prompt"] = "Review the attached draft agreement for the client. " + " ".join(f"x{i}" for i in range(60))
     messages = _messages(tmp_path, tasks, anchor_source="written to fail")
     assert "-: anchor source does not say it is a blind pilot answer" in messages
+    claimed = _messages(tmp_path / "claim", tasks[:1], anchor_source="blind pilot answer, expert-graded")
+    assert "-: anchor claims expert grading (in its source or graded_by); pilot grades are AI grades" in claimed
     assert "-: domain law mixes piloted tasks with 1 unpiloted: law-t-0003" in messages
     assert "-: 2 of 2 piloted tasks are draft reviews; at most 25%" in messages
 

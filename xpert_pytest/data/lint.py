@@ -36,6 +36,7 @@ QUANTITY = re.compile(
     r"mmol|µmol|umol|mcg|µg|units?\b|IU\b|tx/s|rps\b|qps\b|RPS\b|QPS\b|USD|GBP|EUR|CNY|RMB|元|万|亿|毫秒|秒|分钟|小时|天)"
 )
 AVOIDING = re.compile(r"^\s*(?:does not|doesn't|do not|avoids?|never|refrains?|no |not |is not|不|未|没有|避免|无)", re.IGNORECASE)
+EXPERT_CLAIM = re.compile(r"expert[- ]graded|graded by (?:an? |the )?(?:credentialed |domain )?experts?\b", re.IGNORECASE)
 LENGTH = re.compile(r"\b(?:word count|words?\b|length|concise|brevity|pages?\b)|字数|篇幅|字以内", re.IGNORECASE)
 
 
@@ -102,8 +103,8 @@ def _standard(bench: Benchmark, checks: Path | None) -> list[Problem]:
         for anchor in bench.exemplars.get(task.id, []):
             if "blind pilot" not in anchor.source:
                 problems.append(Problem(where, task.id, "anchor source does not say it is a blind pilot answer"))
-            if "expert" in anchor.graded_by.lower() and "not" not in anchor.graded_by.lower():
-                problems.append(Problem(where, task.id, f"anchor graded_by {anchor.graded_by!r} claims expert grading"))
+            if EXPERT_CLAIM.search(anchor.graded_by) or EXPERT_CLAIM.search(anchor.source):
+                problems.append(Problem(where, task.id, "anchor claims expert grading (in its source or graded_by); pilot grades are AI grades"))
     for domain in sorted({t.domain for t in piloted}):
         legacy = [t.id for t in bench.tasks if t.domain == domain and t.pilot is None]
         if legacy:
