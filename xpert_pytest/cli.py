@@ -155,10 +155,10 @@ def _days(text: str) -> float:
     return value
 
 
-def _open_cache(name: str) -> CallCache:
+def _open_cache(name: str, create: bool = False) -> CallCache:
     from xpert_pytest.calls.cache import CacheError, CallCache
 
-    if not Path(name).is_file():
+    if not create and not Path(name).is_file():
         raise CommandError(f"{name}: no cache file here (runs write .xpert_cache/calls.sqlite under the project root)")
     try:
         return CallCache(Path(name))
@@ -190,7 +190,6 @@ def _cache(args: argparse.Namespace) -> int:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
-    from xpert_pytest.calls.cache import CacheError, CallCache
     from xpert_pytest.grading.calibration import calibrate, configurations, leniency
     from xpert_pytest.calls.concurrency import AdaptiveLimiter
     from xpert_pytest.calls.gateway import ModelClient
@@ -207,12 +206,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CommandError(str(exc)) from exc
     out = _output(args.output)
-    cache: CallCache | None = None
-    if not args.no_cache:
-        try:
-            cache = CallCache(Path(args.cache))
-        except CacheError as exc:
-            raise CommandError(str(exc)) from exc
+    cache = None if args.no_cache else _open_cache(args.cache, create=True)
     limiter = AdaptiveLimiter(args.concurrency)  # as in a run: calls in flight, lowered on rate limits
 
     def make_client(model: str) -> ModelClient:

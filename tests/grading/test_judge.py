@@ -150,3 +150,10 @@ def test_ensemble_with_a_failing_judge_is_an_error_that_keeps_every_reply(tmp_pa
     assert excinfo.value.raw[1:] == ["no idea", "no idea"]
     assert json.loads(excinfo.value.raw[0])["verdicts"][0]["checkpoint_id"] == "c01"
     assert [model for model, _ in excinfo.value.calls] == ["openai/stub-judge", "openai/other-judge", "openai/other-judge"]
+
+
+def test_a_verdict_that_names_no_checkpoint_is_reported_as_such() -> None:
+    items = [*FULL["verdicts"], {"met": True, "rationale": "which one?"}]
+    verdicts, problem = parse_verdicts(json.dumps({"verdicts": items}), IDS)
+    assert set(verdicts) == set(IDS)
+    assert problem == "a verdict breaks the contract (checkpoint_id: Field required)"

@@ -205,8 +205,8 @@ def test_control_characters_from_a_judge_cannot_forge_log_lines(
     result = pytester.runpytest_subprocess(*model_args(loopback, judge="openai/judge-ansi"), "--xpert-no-cache", "--xpert-pass-score=0.99")
     out = result.stdout.str()
     assert "\x1b" not in out
-    assert not any(line.startswith(("gate met", "=====  XpertBench")) for line in result.stdout.lines if "\\x1b" in line or "judge:" in line)
-    assert "gate met overall: 99.00%" not in [line.strip() for line in result.stdout.lines]
+    assert not any(line.startswith("gate met") for line in result.stdout.lines)  # no gate is set: any such line is forged
+    assert sum("XpertBench summary" in line and line.startswith("=") for line in result.stdout.lines) == 1
     assert "\\x0a" in out and "\\x1b[8m" in out  # shown, escaped, on the rationale's own line
 
 

@@ -2,8 +2,9 @@
 
 It makes reruns free and crashes harmless: the key covers everything that changes an answer
 (model, parameters, messages), so a rerun repeats only calls that never completed. Errors are
-never stored, and neither are judge replies that broke the verdict contract. WAL mode lets many xdist workers write at once, and each write is its own
-transaction, so a killed process loses at most the call it was making.
+never stored, and neither are judge replies that broke the verdict contract. WAL mode lets many
+xdist workers write at once, and each write is its own transaction, so a killed process loses at
+most the call it was making.
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ def safe_text(text: str) -> tuple[str, int]:
         return text, 0
     except UnicodeEncodeError:
         fixed = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-        return fixed, sum(1 for a, b in zip(text, fixed) if a != b) + abs(len(text) - len(fixed))
+        return fixed, fixed.count("\ufffd") - text.count("\ufffd")
 
 
 class Throttle(Protocol):
@@ -257,10 +257,9 @@ class ModelClient:
     async def _call(self, litellm: Any, messages: list[dict[str, Any]], params: dict[str, Any]) -> Any:
         """Every attempt and every wait fit in the call's deadline and the run's: a server that
         trickles bytes keeps each read alive, so the per-read `timeout` alone bounds nothing."""
-        limit = self.deadline
-        cut_by_run = self.stop_at is not None and self.stop_at - time.time() < limit
-        if cut_by_run and self.stop_at is not None:
-            limit = max(0.0, self.stop_at - time.time())
+        left = None if self.stop_at is None else self.stop_at - time.time()
+        cut_by_run = left is not None and left < self.deadline
+        limit = max(0.0, left) if left is not None and cut_by_run else self.deadline
         try:
             async with asyncio.timeout(limit):
                 return await self._attempts(litellm, messages, params)

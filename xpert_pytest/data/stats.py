@@ -45,6 +45,10 @@ class DatasetStats:
 
 
 def compute(bench: Benchmark) -> DatasetStats:
+    pilots: dict[str, list[float]] = {}
+    for task in bench.tasks:
+        if task.pilot is not None:
+            pilots.setdefault(task.domain, []).append(task.pilot.score)
     weights: Counter[str] = Counter()
     for task in bench.tasks:
         for checkpoint in task.rubric:
@@ -62,11 +66,7 @@ def compute(bench: Benchmark) -> DatasetStats:
             for task_id, anchors in bench.exemplars.items()
             for anchor in anchors
         ),
-        pilot_scores={
-            domain: [t.pilot.score for t in bench.tasks if t.domain == domain and t.pilot is not None]
-            for domain in DOMAINS
-            if any(t.domain == domain and t.pilot is not None for t in bench.tasks)
-        },
+        pilot_scores={domain: pilots[domain] for domain in DOMAINS if domain in pilots},
     )
 
 

@@ -135,6 +135,7 @@ def combine_epochs(results: list[TaskResult], pass_score: float) -> TaskResult:
             "epoch_scores": scores,
             "refusal": any(r.refusal for r in results),
             "truncated": any(r.truncated for r in results),
+            "repaired_chars": sum(r.repaired_chars for r in results),
             "calls": [c for r in results for c in r.calls],
             "latency_s": max(r.latency_s for r in results),
         }

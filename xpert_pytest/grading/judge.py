@@ -136,11 +136,12 @@ def parse_verdicts(
         return {}, "the JSON does not follow the verdict contract: verdicts must be a list"
     known_ids = set(known if known is not None else rubric_ids)
     by_id: dict[str, list[JudgeVerdict]] = {}
-    broken: dict[str, str] = {}
+    broken: dict[str | None, str] = {}  # None: a verdict that names no checkpoint
     unknown: list[str] = []
     for item in items:
-        cid = item.get("checkpoint_id") if isinstance(item, dict) else None
-        if isinstance(cid, str) and cid not in known_ids:
+        raw_id = item.get("checkpoint_id") if isinstance(item, dict) else None
+        cid = raw_id if isinstance(raw_id, str) else None
+        if cid is not None and cid not in known_ids:
             unknown.append(cid)
             continue
         try:
@@ -148,7 +149,7 @@ def parse_verdicts(
         except ValidationError as exc:
             first = exc.errors()[0]
             field_name = ".".join(str(part) for part in first["loc"]) or "verdict"
-            broken[str(cid)] = f"{field_name}: {first['msg']}"
+            broken[cid] = f"{field_name}: {first['msg']}"
             continue
         by_id.setdefault(verdict.checkpoint_id, []).append(verdict)
     if unknown:  # ids mixed up: none of this reply's verdicts can be trusted to be the one it names
@@ -166,7 +167,11 @@ def parse_verdicts(
         problems.append(f"no verdict for {', '.join(missing)}")
     if conflicting:
         problems.append(f"contradictory verdicts for {', '.join(conflicting)}")
-    problems += [f"verdict for {cid} breaks the contract ({why})" for cid, why in broken.items() if cid in rubric_ids or cid == "None"]
+    problems += [
+        f"{'a verdict' if cid is None else f'verdict for {cid}'} breaks the contract ({why})"
+        for cid, why in broken.items()
+        if cid is None or cid in rubric_ids
+    ]
     return verdicts, "; ".join(problems) or None
 
 
@@ -239,14 +244,17 @@ class ShotJudge:
         grading = Grading(verdicts={})
         for attempt in range(self.repairs + 1):
             wanted = [cid for cid in rubric_ids if cid not in grading.verdicts]
+            parsed: list[tuple[dict[str, Verdict], str | None]] = []
 
-            def usable(content: str, wanted: list[str] = wanted) -> bool:
-                return parse_verdicts(content, wanted, answer, known=rubric_ids)[1] is None
+            def usable(content: str) -> bool:
+                """Called on a fresh reply only (not on a cache hit), before it is cached."""
+                parsed.append(parse_verdicts(content, wanted, answer, known=rubric_ids))
+                return parsed[-1][1] is None
 
             completion = await self.client.complete(messages, schema=verdict_schema(), accept=usable, task=task.id)
             grading.calls.append((self.name, completion))
             grading.raw.append(completion.content)
-            found, problem = parse_verdicts(completion.content, wanted, answer, known=rubric_ids)
+            found, problem = parsed[-1] if parsed else parse_verdicts(completion.content, wanted, answer, known=rubric_ids)
             grading.verdicts.update(found)
             still = [cid for cid in rubric_ids if cid not in grading.verdicts]
             if not still:

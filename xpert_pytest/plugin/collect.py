@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 RESULT_KEY: pytest.StashKey[TaskResult] = pytest.StashKey()
 
 
+def dry_run(config: pytest.Config) -> bool:
+    """`--setup-plan` and `--setup-only` run no test, so they must pay for no call."""
+    return bool(config.option.setupplan or config.option.setuponly)
+
+
 class TaskUnscored(Exception):
     """The task ended as an error (provider or judge failure); the message says why."""
 
@@ -52,8 +57,8 @@ class TaskItem(pytest.Item):
         return parent.xpert
 
     def setup(self) -> None:
-        if self.config.option.setupplan or self.config.option.setuponly:
-            return  # a dry run: no call is made, nothing is graded
+        if dry_run(self.config):
+            return
         result = self.xpert.engine.result(self.task)
         self.stash[RESULT_KEY] = result
         self.user_properties.append(("xpert_score", "" if result.score is None else f"{result.score:.4f}"))

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from xpert_pytest.plugin.collect import RESULT_KEY, BenchmarkCollector, TaskItem
+from xpert_pytest.plugin.collect import RESULT_KEY, BenchmarkCollector, TaskItem, dry_run
 from xpert_pytest.data.taxonomy import DOMAINS
 
 if TYPE_CHECKING:
@@ -159,11 +159,6 @@ def pytest_configure(config: pytest.Config) -> None:
     xpert = XpertSession(settings)
     config.stash[SESSION_KEY] = xpert
     config.pluginmanager.register(XpertHooks(config, xpert), "xpert-session")
-
-
-def dry_run(config: pytest.Config) -> bool:
-    """`--setup-plan` and `--setup-only` run no test, so they must pay for no call."""
-    return bool(config.option.setupplan or config.option.setuponly)
 
 
 def _is_controller(config: pytest.Config) -> bool:

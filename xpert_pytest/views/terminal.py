@@ -138,4 +138,3 @@ def failure_report(task: Task, result: TaskResult, pass_score: float) -> str:
         if miss.rationale:
             lines.append(f"      judge: {miss.rationale}")
     return "\n".join(printable(line) for line in lines)
-
