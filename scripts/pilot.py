@@ -107,11 +107,11 @@ def promote(task_id: str, round_no: int) -> int:
     reference = _verdicts(task, PILOT / "verdicts" / f"{task_id}.reference.json")
     today = dt.date.today()
     score = task.score({cid: v.met for cid, v in pilot.items()})
-    record = task.model_copy(update={
+    record = Task.model_validate({
+        **task.model_dump(),
         "pilot": {"score": round(score, 4), "source": f"blind pilot: {SOLVER}", "graded_by": GRADER, "date": today, "rounds": round_no},
         "reference_check": {"graded_by": GRADER, "date": today, "met": sum(v.met for v in reference.values()), "total": len(task.rubric)},
     })
-    record = Task.model_validate(record.model_dump())
     anchor = Exemplar(
         task_id=task.id,
         response=answer,
