@@ -70,3 +70,13 @@ def test_injected_answers_stay_inside_their_fence_verbatim(bench: Benchmark, ans
     assert body.count(closing) == 1 and fence not in answer
     assert body.index(closing) > body.index("## Candidate answer")
     assert task.reference_answer not in body[start:]
+
+
+def test_the_judge_is_told_about_graded_examples_only_when_it_has_some(bench: Benchmark) -> None:
+    task = bench.by_id["law-t-0001"]
+    with_shots = judge_messages(task, "An answer.", select_shots(bench, task, 0))[0]["content"]
+    zero_shot = judge_messages(task, "An answer.", [])[0]["content"]
+    assert "The graded examples show how this rubric was applied" in with_shots
+    assert "graded example" not in zero_shot.lower()
+    line = "- The graded examples show how this rubric was applied to a real answer; match their standard of strictness.\n"
+    assert with_shots.replace(line, "") == zero_shot  # that line is the only difference
