@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 from xpert_pytest.calls.concurrency import GRADING, PRIORITY, AdaptiveLimiter
 
@@ -83,3 +84,37 @@ def test_a_grading_call_ranks_one_window_of_tasks_later() -> None:
         return served[2:]
 
     assert asyncio.run(scenario()) == ["answer 2", "grade 0", "answer 3", "answer 4", "answer 5"]
+
+
+def test_calls_start_no_closer_than_the_spacing() -> None:
+    async def scenario() -> list[float]:
+        limiter = AdaptiveLimiter(8)
+        limiter.spacing = 0.05
+        started: list[float] = []
+
+        async def work() -> None:
+            async with limiter.slot():
+                started.append(time.monotonic())
+
+        await asyncio.gather(*(work() for _ in range(4)))
+        return started
+
+    started = asyncio.run(scenario())
+    assert len(started) == 4
+    assert all(later - earlier >= 0.045 for earlier, later in zip(started, started[1:]))
+
+
+def test_the_spacing_is_measured_from_finished_calls_unless_pacing_is_off() -> None:
+    async def scenario(pace: bool) -> float:
+        limiter = AdaptiveLimiter(4, pace=pace)
+
+        async def work() -> None:
+            async with limiter.slot():
+                sum(i * i for i in range(20_000))  # CPU time the pace must account for
+                await asyncio.sleep(0)
+
+        await asyncio.gather(*(work() for _ in range(3 * 64)))
+        return limiter.spacing
+
+    assert asyncio.run(scenario(True)) > 0
+    assert asyncio.run(scenario(False)) == 0

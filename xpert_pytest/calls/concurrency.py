@@ -9,6 +9,15 @@ Waiting calls are served by the position of their task in the run, so tests fini
 order. A grading call ranks with the answers one window (the current limit) of tasks later, so
 answers keep about a round ahead of grading: as the run drains, grading is left to fill every
 place, rather than a last round that holds only the few tasks left over.
+
+Calls start no closer together than the process's CPU time per finished call. Replies that
+arrive together wait in line for their processing (litellm's and ours, one event loop), and the
+calls that take their places would otherwise leave together after the whole line: every round
+of replies would then come back as one burst again, each round later than the one before by the
+time the burst took. Spaced at the pace the process can handle them, the calls that replace a
+burst leave spread out, their replies come back spread out, and each is handled as it arrives.
+The pace is measured as the run goes (the CPU time of the whole process, since every thread
+competes for the same interpreter), so it never holds back a process that could go faster.
 """
 
 from __future__ import annotations
@@ -21,12 +30,14 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+PACE_WINDOW = 64  # finished calls per measurement of the pace
 PRIORITY: contextvars.ContextVar[int] = contextvars.ContextVar("xpert_priority", default=0)
 GRADING: contextvars.ContextVar[bool] = contextvars.ContextVar("xpert_grading", default=False)
 
 
 class AdaptiveLimiter:
-    def __init__(self, ceiling: int, cooldown: float = 1.0) -> None:
+    def __init__(self, ceiling: int, cooldown: float = 1.0, pace: bool = True) -> None:
+        """`pace` False starts calls as soon as a place is free (the spacing stays 0)."""
         self.ceiling = ceiling
         self.limit = float(ceiling)
         self.cooldown = cooldown
@@ -37,16 +48,23 @@ class AdaptiveLimiter:
         self._last_decrease = -float("inf")
         self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
+        self.pace = pace
+        self.spacing = 0.0  # seconds between two call starts; 0 until the first calls have finished
+        self._next_start = 0.0
+        self._timer: asyncio.TimerHandle | None = None
+        self._finished = 0
+        self._sample: tuple[float, int] | None = None  # (process CPU time, calls finished) at the last measurement
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
         """Hold one of the in-flight places for the duration of a call."""
-        if self.in_use < int(self.limit) and not self._waiters:
+        if self.in_use < int(self.limit) and not self._waiters and self._may_start():
             self._take()
         else:
             future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             rank = PRIORITY.get() + (int(self.limit) if GRADING.get() else 0)
             heapq.heappush(self._waiters, (rank, next(self._order), future))
+            self._wake()
             try:
                 await future
             except asyncio.CancelledError:
@@ -58,20 +76,54 @@ class AdaptiveLimiter:
         finally:
             self._release()
 
+    def _may_start(self) -> bool:
+        """Whether a call may start now; if so, the next one may start one spacing later."""
+        now = time.monotonic()
+        if now < self._next_start:
+            return False
+        self._next_start = now + self.spacing
+        return True
+
     def _take(self) -> None:
         self.in_use += 1
         self.peak = max(self.peak, self.in_use)
 
     def _release(self) -> None:
         self.in_use -= 1
+        self._measure_pace()
         self._wake()
+
+    def _measure_pace(self) -> None:
+        """The spacing follows the process's CPU time per finished call, measured from the first
+        finished call on (the imports and set-up before it are not the pace of calls)."""
+        if not self.pace:
+            return
+        self._finished += 1
+        if self._sample is None:
+            self._sample = (time.process_time(), self._finished)
+        elif self._finished - self._sample[1] >= PACE_WINDOW:
+            cpu = time.process_time()
+            per_call = (cpu - self._sample[0]) / (self._finished - self._sample[1])
+            self.spacing = per_call if not self.spacing else (self.spacing + per_call) / 2
+            self._sample = (cpu, self._finished)
 
     def _wake(self) -> None:
         while self._waiters and self.in_use < int(self.limit):
+            if not self._may_start():
+                if self._timer is None or self._timer.cancelled():
+                    loop = asyncio.get_running_loop()
+                    self._timer = loop.call_later(self._next_start - time.monotonic(), self._on_timer)
+                return
             _, _, future = heapq.heappop(self._waiters)
             if not future.done():
                 self._take()
                 future.set_result(None)
+            else:
+                self._next_start = time.monotonic()  # a cancelled waiter does not use up a start
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        self._wake()
 
     def on_rate_limited(self) -> None:
         self.rate_limited += 1
