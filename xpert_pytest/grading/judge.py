@@ -207,8 +207,8 @@ class ShotJudge:
     """`batch_size` grades the rubric in slices of that many checkpoints, one call each (0: all at
     once); `leave_one_out` keeps the task's own anchors out of its prompt (calibration grades them).
 
-    A repair request is appended to the conversation, so it shares the prompt the provider has
-    just cached, and the breakpoint on it where the provider needs one."""
+    A repair request is appended to the conversation, so it starts with the prompt the provider
+    has just cached, breakpoint included where the provider needs one."""
 
     def __init__(
         self,
