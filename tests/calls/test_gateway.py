@@ -14,6 +14,7 @@ from xpert_pytest.calls.budget import Budget, BudgetExceeded
 from xpert_pytest.calls.cache import CallCache
 from xpert_pytest.calls.concurrency import AdaptiveLimiter
 from xpert_pytest.calls.gateway import ModelClient, ProviderError
+from xpert_pytest.calls.pricing import Price
 from xpert_pytest.testing.loopback import Fault, LoopbackServer
 
 MESSAGES = [{"role": "user", "content": "Value the company."}]
@@ -80,7 +81,7 @@ def test_cost_comes_from_litellms_prices_when_it_knows_the_model(loopback: Loopb
 
 def test_configured_price_gives_a_cost_and_the_budget_stops_calls(loopback: LoopbackServer, tmp_path: Path) -> None:
     budget = Budget(tmp_path / "budget.sqlite", "key-1", "run-1", limit_usd=0.01)
-    client = _client(loopback, cache=None, budget=budget, price=(10.0, 30.0))
+    client = _client(loopback, cache=None, budget=budget, price=Price(10.0, 30.0))
     first = asyncio.run(client.complete(MESSAGES))
     expected = (10.0 * first.prompt_tokens + 30.0 * first.completion_tokens) / 1_000_000
     assert first.cost_usd == pytest.approx(expected)

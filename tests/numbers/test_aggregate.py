@@ -36,3 +36,29 @@ def test_cost_is_unknown_when_any_call_has_no_price() -> None:
 
 def test_nothing_scored_has_no_mean() -> None:
     assert summarize([_result("a", "law", None)]).overall.mean is None
+
+
+def _judged(*calls: CallRecord) -> TaskResult:
+    return TaskResult(task_id="a", domain="law", category="c", title="t", language="en", status="scored", score=1.0,
+                      passed=True, calls=list(calls))
+
+
+def test_the_judges_cached_share_is_over_the_judge_calls_made() -> None:
+    summary = summarize([
+        _judged(
+            CallRecord(role="model", model="m", prompt_tokens=5000, cached_tokens=5000),  # the model's are not the judge's
+            CallRecord(role="judge", model="j", prompt_tokens=3000, cached_tokens=0),
+            CallRecord(role="judge", model="j", prompt_tokens=3000, cached_tokens=2816),
+            CallRecord(role="judge", model="j", prompt_tokens=3000, cached_tokens=2944, cached=True),  # no call: our cache
+            CallRecord(role="judge", model="j", prompt_tokens=1000, cached_tokens=None),  # this reply did not say
+        )
+    ])
+    assert (summary.judge_input_tokens, summary.judge_cached_tokens) == (7000, 2816)
+    assert summary.judge_cached_share == pytest.approx(2816 / 7000)
+
+
+def test_no_share_when_no_judge_call_reported_cached_tokens() -> None:
+    silent = summarize([_judged(CallRecord(role="judge", model="j", prompt_tokens=3000))])
+    assert (silent.judge_input_tokens, silent.judge_cached_share) == (3000, None)
+    warm = summarize([_judged(CallRecord(role="judge", model="j", prompt_tokens=3000, cached_tokens=0, cached=True))])
+    assert (warm.judge_input_tokens, warm.judge_cached_share) == (0, None)

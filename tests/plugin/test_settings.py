@@ -69,6 +69,13 @@ def test_judge_ensembles_and_self_preference() -> None:
         _build(model="xpert/anchor", judge=["xpert/expert", "openai/gpt-5"])
 
 
+def test_prices_take_optional_cache_rates() -> None:
+    from xpert_pytest.calls.pricing import Price
+
+    prices = _build(model="openai/m", judge=["openai/j"], price=["openai/m=2,8", "openai/j=3,15,0.3,3.75"]).prices
+    assert prices == {"openai/m": Price(2.0, 8.0), "openai/j": Price(3.0, 15.0, cached_input=0.3, cache_write=3.75)}
+
+
 REAL = {"model": "openai/m", "judge": ["openai/j"]}
 
 
@@ -82,6 +89,8 @@ REAL = {"model": "openai/m", "judge": ["openai/j"]}
         ({"judge": ["openai/j", ""]}, "--xpert-judge: a judge model name is empty"),
         ({"price": ["openai/m=nan,1"]}, "--xpert-price"),
         ({"price": ["openai/m=-1,1"]}, "--xpert-price"),
+        ({"price": ["openai/m=1,2,3,4,5"]}, "--xpert-price: expected MODEL=INPUT_USD,OUTPUT_USD[,CACHED_INPUT_USD[,CACHE_WRITE_USD]]"),
+        ({"price": ["openai/m=1,2,-0.1"]}, "--xpert-price"),
         ({"fail_under_domain": ["law=0.5", "law=0.7"]}, "--xpert-fail-under-domain: law given more than once; give each domain one threshold"),
         ({"bootstrap": "10000000"}, "--xpert-bootstrap='10000000': Input should be less than or equal to 100000"),
         ({"epochs": "1000"}, "--xpert-epochs='1000': Input should be less than or equal to 100"),

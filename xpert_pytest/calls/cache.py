@@ -4,7 +4,8 @@ It makes reruns free and crashes harmless: the key covers everything that change
 (model, parameters, messages), so a rerun repeats only calls that never completed. Errors are
 never stored, and neither are judge replies that broke the verdict contract. WAL mode lets many
 xdist workers write at once, and each write is its own transaction, so a killed process loses at
-most the call it was making.
+most the call it was making. A cache of the previous layout (schema 2, without prompt-cache
+token counts) is brought up to this one in place, its answers kept: their counts are unknown.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-CACHE_SCHEMA = 2  # PRAGMA user_version: a cache of any other layout is refused at start
+CACHE_SCHEMA = 3  # PRAGMA user_version: 3 added the prompt-cache token counts
+UPGRADES = {2: ("ALTER TABLE calls ADD COLUMN cached_tokens INTEGER", "ALTER TABLE calls ADD COLUMN cache_write_tokens INTEGER")}
 LAYOUT = """
 CREATE TABLE IF NOT EXISTS calls (
     key TEXT PRIMARY KEY,
@@ -34,10 +36,15 @@ CREATE TABLE IF NOT EXISTS calls (
     finish_reason TEXT,
     refusal INTEGER NOT NULL,
     repaired_chars INTEGER NOT NULL,
-    created REAL NOT NULL
+    created REAL NOT NULL,
+    cached_tokens INTEGER,
+    cache_write_tokens INTEGER
 )
 """
-COLUMNS = "content, prompt_tokens, completion_tokens, cost_usd, latency_s, finish_reason, refusal, repaired_chars"
+COLUMNS = (
+    "content, prompt_tokens, completion_tokens, cost_usd, latency_s, finish_reason, refusal, repaired_chars, "
+    "cached_tokens, cache_write_tokens"
+)
 
 
 class CacheError(Exception):
@@ -48,9 +55,11 @@ class Completion(BaseModel):
     content: str
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
+    cached_tokens: int | None = None  # of prompt_tokens, read from the provider's prompt cache
+    cache_write_tokens: int | None = None  # of prompt_tokens, written to it (Anthropic charges for these)
     cost_usd: float | None = None
     latency_s: float = 0.0
-    cached: bool = False
+    cached: bool = False  # answered from this SQLite cache, not by the provider
     replayed: bool = False  # stored text given back without any call (anchors, recorded answers)
     finish_reason: str | None = None
     refusal: bool = False  # the provider's refusal text stands as the answer
@@ -93,6 +102,8 @@ def _open(path: Path) -> sqlite3.Connection:
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except (OSError, sqlite3.Error) as exc:
         raise CacheError(f"--xpert-cache: {path} cannot be used as the answer cache: {exc}") from exc
+    if tables and version in UPGRADES:
+        version = _upgrade(db, path, version)
     if tables and version != CACHE_SCHEMA:
         db.close()
         raise CacheError(
@@ -107,6 +118,25 @@ def _open(path: Path) -> sqlite3.Connection:
     return db
 
 
+def _upgrade(db: sqlite3.Connection, path: Path, version: int) -> int:
+    """Bring an older layout up to this one in one transaction; of several processes opening it
+    at once, the first does the work and the others find it done."""
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        while version in UPGRADES:
+            for statement in UPGRADES[version]:
+                db.execute(statement)
+            version += 1
+        db.execute(f"PRAGMA user_version = {version}")
+        db.execute("COMMIT")
+    except sqlite3.Error as exc:
+        db.rollback()
+        db.close()
+        raise CacheError(f"--xpert-cache: {path} could not be brought up to cache schema {CACHE_SCHEMA}: {exc}") from exc
+    return version
+
+
 class CallCache:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -118,20 +148,22 @@ class CallCache:
             row = self._db.execute(f"SELECT {COLUMNS} FROM calls WHERE key = ?", (key,)).fetchone()
         if row is None:
             return None
-        content, prompt_tokens, completion_tokens, cost, latency, finish_reason, refusal, repaired = row
+        content, prompt_tokens, completion_tokens, cost, latency, finish_reason, refusal, repaired, read, written = row
         return Completion(
             content=content, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens, cost_usd=cost,
             latency_s=latency, cached=True, finish_reason=finish_reason, refusal=bool(refusal), repaired_chars=repaired,
+            cached_tokens=read, cache_write_tokens=written,
         )
 
     def put(self, key: str, model: str, completion: Completion, task_id: str | None = None) -> None:
         c = completion
         with self._lock:
             self._db.execute(
-                "INSERT OR REPLACE INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO calls (key, model, task_id, created, {COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    key, model, task_id, c.content, c.prompt_tokens, c.completion_tokens, c.cost_usd, c.latency_s,
-                    c.finish_reason, int(c.refusal), c.repaired_chars, time.time(),
+                    key, model, task_id, time.time(), c.content, c.prompt_tokens, c.completion_tokens, c.cost_usd,
+                    c.latency_s, c.finish_reason, int(c.refusal), c.repaired_chars, c.cached_tokens, c.cache_write_tokens,
                 ),
             )
 

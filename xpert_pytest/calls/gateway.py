@@ -20,6 +20,8 @@ from typing import Any, Literal, Protocol
 
 from xpert_pytest.calls.budget import Budget, StopRun
 from xpert_pytest.calls.cache import CallCache, Completion, call_key
+from xpert_pytest.calls.pricing import Price, configured_cost
+from xpert_pytest.calls.prompt_cache import cache_usage
 
 OutputFormat = Literal["auto", "json-schema", "json-object", "off"]
 DEFAULT_PARAMS: dict[str, Any] = {"temperature": 0, "timeout": 600}
@@ -127,11 +129,13 @@ def supports_structured_output(model: str) -> bool:
         return False
 
 
-def _cost(litellm: Any, response: Any, price: tuple[float, float] | None) -> float | None:
-    """A configured price (USD per million input/output tokens) wins; else litellm's cost data."""
+def _cost(litellm: Any, response: Any, price: Price | None) -> float | None:
+    """A configured price wins; else litellm's cost data, which prices the tokens the provider's
+    prompt cache read (and, for Anthropic, wrote) at the model's own rates for them."""
     usage = getattr(response, "usage", None)
     if price is not None and usage is not None:
-        return (price[0] * (usage.prompt_tokens or 0) + price[1] * (usage.completion_tokens or 0)) / 1_000_000
+        read, written = cache_usage(usage)
+        return configured_cost(price, usage.prompt_tokens or 0, usage.completion_tokens or 0, read or 0, written or 0)
     hidden = getattr(response, "_hidden_params", None) or {}
     if "response_cost" in hidden:  # litellm has priced the call already, or found no price for it
         cost = hidden["response_cost"]
@@ -156,7 +160,7 @@ class ModelClient:
         cache: CallCache | None,
         throttle: Throttle | None = None,
         budget: Budget | None = None,
-        price: tuple[float, float] | None = None,
+        price: Price | None = None,
         revision: str | None = None,
         output: OutputFormat = "auto",
         deadline: float = DEFAULT_CALL_DEADLINE,
@@ -234,10 +238,13 @@ class ModelClient:
         refused = not content.strip() and isinstance(refusal, str) and bool(refusal.strip())
         text, repaired = safe_text(str(refusal) if refused else content)
         usage = getattr(response, "usage", None)
+        read, written = cache_usage(usage)
         return Completion(
             content=text,
             prompt_tokens=getattr(usage, "prompt_tokens", None),
             completion_tokens=getattr(usage, "completion_tokens", None),
+            cached_tokens=read,
+            cache_write_tokens=written,
             cost_usd=cost,
             latency_s=latency,
             finish_reason=getattr(choices[0], "finish_reason", None),

@@ -51,6 +51,8 @@ def _record(role: str, model: str, completion: Completion) -> CallRecord:
         latency_s=completion.latency_s,
         prompt_tokens=completion.prompt_tokens,
         completion_tokens=completion.completion_tokens,
+        cached_tokens=completion.cached_tokens,
+        cache_write_tokens=completion.cache_write_tokens,
         cost_usd=completion.cost_usd,
     )
 

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from xpert_pytest.calls.cache import Completion
 from xpert_pytest.data.dataset import Benchmark
 from xpert_pytest.calls.gateway import ModelClient
+from xpert_pytest.calls.prompt_cache import explicit_breakpoints
 from xpert_pytest.grading.prompts import Shot, judge_messages, repair_message
 from xpert_pytest.data.schema import JudgeAnswer, JudgeVerdict, Task, Verdict
 
@@ -204,7 +205,10 @@ def select_shots(bench: Benchmark, task: Task, extra_shots: int, exclude_task: s
 
 class ShotJudge:
     """`batch_size` grades the rubric in slices of that many checkpoints, one call each (0: all at
-    once); `leave_one_out` keeps the task's own anchors out of its prompt (calibration grades them)."""
+    once); `leave_one_out` keeps the task's own anchors out of its prompt (calibration grades them).
+
+    A repair request is appended to the conversation, so it starts with the prompt the provider
+    has just cached, breakpoint included where the provider needs one."""
 
     def __init__(
         self,
@@ -217,6 +221,7 @@ class ShotJudge:
     ) -> None:
         self.client = client
         self.name = client.model
+        self.breakpoint = explicit_breakpoints(client.model)
         self.bench = bench
         self.extra_shots = extra_shots
         self.repairs = repairs
@@ -239,7 +244,7 @@ class ShotJudge:
         return Grading(verdicts=verdicts, raw=gathered.raw, calls=gathered.calls)
 
     async def _grade_view(self, task: Task, answer: str, shots: list[Shot]) -> Grading:
-        messages = judge_messages(task, answer, shots)
+        messages = judge_messages(task, answer, shots, breakpoint=self.breakpoint)
         rubric_ids = [c.id for c in task.rubric]
         grading = Grading(verdicts={})
         for attempt in range(self.repairs + 1):

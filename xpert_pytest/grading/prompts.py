@@ -4,6 +4,12 @@ Prompts are plain text, so autoescape is off here (the HTML reports use their ow
 environment). The candidate answer is fenced by tags carrying a nonce derived from the answer
 itself: an answer cannot contain its own hash, so it cannot close its fence early and speak
 as the grader.
+
+A judge prompt is laid out for providers' prompt caches: the system message and the part of the
+user message before the answer (instructions, task, reference, rubric, graded examples) are the
+same bytes for every answer to a task, and the answer comes last, so grading a second model on
+the same tasks reads almost every input token from the provider's cache. Where the provider
+caches only at explicit breakpoints (Claude), that part is its own content block, marked.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from xpert_pytest.calls.prompt_cache import EPHEMERAL
 from xpert_pytest.data.schema import Exemplar, Task
 from xpert_pytest.data.taxonomy import category_title, domain_title
 from xpert_pytest.views.templating import environment
@@ -47,21 +54,45 @@ def answer_messages(task: Task) -> list[dict[str, str]]:
     return [{"role": "user", "content": task_text(task)}]
 
 
-def judge_messages(task: Task, answer: str, shots: list[Shot]) -> list[dict[str, str]]:
-    context = {
+@dataclass(frozen=True)
+class JudgePrompt:
+    """`system` and `prefix` depend only on the task (and the rubric slice graded); `answer`
+    holds the fenced candidate answer and the closing request."""
+
+    system: str
+    prefix: str
+    answer: str
+
+    def messages(self, breakpoint: bool = False) -> list[dict[str, Any]]:
+        """Plain text, or with `breakpoint` the prefix as a content block marked for the
+        provider's cache; the text sent is the same either way."""
+        user: str | list[dict[str, Any]] = self.prefix + self.answer
+        if breakpoint:
+            user = [
+                {"type": "text", "text": self.prefix, "cache_control": dict(EPHEMERAL)},
+                {"type": "text", "text": self.answer},
+            ]
+        return [{"role": "system", "content": self.system}, {"role": "user", "content": user}]
+
+
+def judge_prompt(task: Task, answer: str, shots: list[Shot]) -> JudgePrompt:
+    shared = {
         "task": task,
         "task_text": task_text(task).strip(),
         "domain_title": domain_title(task.domain),
         "category_title": category_title(task.domain, task.category),
         "shots": shots,
-        "answer": answer,
-        "nonce": nonce(answer),
         "rubric_ids": {c.id for c in task.rubric},
     }
-    return [
-        {"role": "system", "content": render("judge_system.j2", **context)},
-        {"role": "user", "content": render("judge_user.j2", **context)},
-    ]
+    return JudgePrompt(
+        system=render("judge_system.j2", **shared),
+        prefix=render("judge_prefix.j2", **shared),
+        answer=render("judge_answer.j2", task=task, answer=answer, nonce=nonce(answer)),
+    )
+
+
+def judge_messages(task: Task, answer: str, shots: list[Shot], breakpoint: bool = False) -> list[dict[str, Any]]:
+    return judge_prompt(task, answer, shots).messages(breakpoint)
 
 
 def repair_message(problem: str, wanted: list[str]) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from statistics import fmean
 
-from xpert_pytest.numbers.results import Aggregate, Summary, TaskResult
+from xpert_pytest.numbers.results import Aggregate, CallRecord, Summary, TaskResult
 from xpert_pytest.data.taxonomy import category_key
 
 
@@ -35,11 +35,23 @@ def _cost(results: list[TaskResult], role: str) -> float | None:
     return sum(c for c in costs if c is not None)
 
 
+def prompt_cache(calls: Iterable[CallRecord]) -> tuple[int, int, float | None]:
+    """(input tokens, of them read from the provider's prompt cache, their share) over the calls
+    actually made: a hit in our answer cache is no call, and its provider saw nothing. The share
+    is None when none of those calls reported cached tokens (not every provider says)."""
+    made = [c for c in calls if not c.cached and not c.replayed and c.prompt_tokens is not None]
+    tokens = sum(c.prompt_tokens or 0 for c in made)
+    cached = sum(c.cached_tokens or 0 for c in made)
+    reported = any(c.cached_tokens is not None for c in made)
+    return tokens, cached, cached / tokens if reported and tokens else None
+
+
 def summarize(results: Iterable[TaskResult], judges: int = 1, lost_calls: int = 0) -> Summary:
     results = sorted(results, key=lambda r: r.task_id)
     calls = [c for r in results for c in r.calls]
     scored = [r for r in results if r.status == "scored"]
     checkpoints = sum(len(r.verdicts) for r in scored)
+    judge_input, judge_cached, judge_share = prompt_cache(c for c in calls if c.role == "judge")
     return Summary(
         overall=aggregate(results),
         by_domain=_grouped(results, lambda r: r.domain),
@@ -58,4 +70,7 @@ def summarize(results: Iterable[TaskResult], judges: int = 1, lost_calls: int = 
         refusals=sum(r.refusal for r in results),
         truncated=sum(r.truncated for r in results),
         lost_calls=lost_calls,
+        judge_input_tokens=judge_input,
+        judge_cached_tokens=judge_cached,
+        judge_cached_share=judge_share,
     )

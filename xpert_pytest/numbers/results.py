@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-RESULTS_SCHEMA = 2  # 2: `stopped` (was `budget_stopped`), refusal and truncation flags, lost calls
+RESULTS_SCHEMA = 3  # 2: `stopped` (was `budget_stopped`), refusal and truncation flags, lost calls; 3: prompt-cache tokens
 
 
 class Result(BaseModel):
@@ -17,7 +17,11 @@ class Result(BaseModel):
 
 
 class CallRecord(Result):
-    """One model or judge call, or a cache hit standing in for one."""
+    """One model or judge call, or a hit in our answer cache standing in for one (`cached`).
+
+    `cached_tokens` and `cache_write_tokens` are the part of `prompt_tokens` the provider read
+    from, or wrote to, its own prompt cache (None: the provider did not say).
+    """
 
     role: Literal["model", "judge"]
     model: str
@@ -26,6 +30,8 @@ class CallRecord(Result):
     latency_s: float = 0.0
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
+    cached_tokens: int | None = None
+    cache_write_tokens: int | None = None
     cost_usd: float | None = None
     error: str | None = None
 
@@ -118,6 +124,9 @@ class Summary(Result):
     refusals: int = 0
     truncated: int = 0
     lost_calls: int = 0  # calls in flight when their process died: paid, in no task's record
+    judge_input_tokens: int = 0  # input tokens of the judge calls this run made (answer-cache hits excluded)
+    judge_cached_tokens: int = 0  # of those, read from the provider's prompt cache
+    judge_cached_share: float | None = None  # their ratio; None when no call made reported its cached tokens
 
 
 MIN_INTERVAL_TASKS = 5

@@ -53,7 +53,7 @@ OPTIONS = (
     Option("bootstrap", "bootstrap resamples for the 95% confidence intervals (default 2000)"),
     Option("no-report", "do not write the HTML report", "flag"),
     Option("max-cost", "stop starting calls once the run would spend more than this many USD; the run ends incomplete"),
-    Option("price", "price for a model litellm does not know: MODEL=INPUT,OUTPUT in USD per million tokens (repeatable)", "append", "linelist"),
+    Option("price", "price for a model litellm does not know: MODEL=INPUT,OUTPUT[,CACHED_INPUT[,CACHE_WRITE]] in USD per million tokens; prompt-cache input costs INPUT unless given (repeatable)", "append", "linelist"),
     Option("baseline", "results.json of an earlier run: fail when the score drops from it by more than --xpert-max-drop with 95% confidence"),
     Option("max-drop", "allowed drop from the baseline, 0..1 (default 0.02)"),
     Option("model-revision", "label of the checkpoint under test (e.g. a commit or build id): part of the cache key, recorded in results"),

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from xpert_pytest.calls.gateway import DEFAULT_CALL_DEADLINE, OutputFormat
+from xpert_pytest.calls.pricing import Price
 from xpert_pytest.data.locate import default_dataset
 from xpert_pytest.grading.replay import ANCHOR_MODEL, EXPERT_JUDGE
 from xpert_pytest.data.taxonomy import DOMAINS
@@ -57,7 +58,7 @@ class Settings(BaseModel):
     resamples: int = Field(DEFAULT_RESAMPLES, ge=MIN_RESAMPLES, le=MAX_RESAMPLES)
     report: bool = True
     max_cost: float | None = Field(None, gt=0)
-    prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    prices: dict[str, Price] = Field(default_factory=dict)
     responses: Path | None = None
     run_id: str = ""
     baseline: Path | None = None
@@ -183,22 +184,24 @@ def parse_domain_gates(items: list[str]) -> dict[str, float]:
     return gates
 
 
-def parse_prices(items: list[str]) -> dict[str, tuple[float, float]]:
-    """`MODEL=INPUT,OUTPUT` in USD per million tokens, for models litellm has no price for."""
+def parse_prices(items: list[str]) -> dict[str, Price]:
+    """`MODEL=INPUT,OUTPUT[,CACHED_INPUT[,CACHE_WRITE]]` in USD per million tokens, for models
+    litellm has no price for; input the provider's prompt cache read or wrote costs INPUT unless given."""
     prices = {}
     for item in items:
-        model, sep, pair = item.rpartition("=")
-        parts = pair.split(",")
+        model, sep, numbers = item.rpartition("=")
+        parts = numbers.split(",")
         try:
-            if not sep or not model or len(parts) != 2:
+            if not sep or not model or not 2 <= len(parts) <= 4:
                 raise ValueError
-            pair_values = (float(parts[0]), float(parts[1]))
-            if not all(math.isfinite(v) and v >= 0 for v in pair_values):
+            values = [float(part) for part in parts]
+            if not all(math.isfinite(v) and v >= 0 for v in values):
                 raise ValueError
-            prices[model] = pair_values
+            prices[model] = Price(*values)
         except ValueError:
             raise SettingsError(
-                f"--xpert-price: expected MODEL=INPUT_USD,OUTPUT_USD per million tokens, two numbers of 0 or more, got {item!r}"
+                "--xpert-price: expected MODEL=INPUT_USD,OUTPUT_USD[,CACHED_INPUT_USD[,CACHE_WRITE_USD]] per million "
+                f"tokens, two to four numbers of 0 or more, got {item!r}"
             ) from None
     return prices
 

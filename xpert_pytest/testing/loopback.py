@@ -9,6 +9,11 @@ grades by the contract: a checkpoint is met when the candidate answer names it (
 model, and a fixed latency can be added to every answer. Hostile behaviours (refusals, cut-off
 answers, lone surrogates, trickled bodies, judges that quote forged verdicts or bend the
 contract: `hostile`) are there so the tests can keep the gates honest.
+
+Usage reports the prompt cache as the providers do (`prompt_cache`): OpenAI's
+`prompt_tokens_details.cached_tokens` on chat completions, and on `/v1/messages`, a minimal
+Anthropic Messages endpoint, `cache_read_input_tokens` and `cache_creation_input_tokens` for
+prefixes marked with `cache_control`.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from xpert_pytest.testing.hostile import PLANTED, hostile_reply
+from xpert_pytest.testing.prompt_cache import PrefixCache, Segment, prompt_tokens, segments
 
 CANDIDATE_TEMPLATE = "Working answer. Points addressed: {ids}."
 CHECKPOINT_LINE = re.compile(r"^- (c\d+) \[", re.MULTILINE)
@@ -38,6 +44,23 @@ def covered(checkpoint_id: str) -> bool:
 
 def stub_answer() -> str:
     return CANDIDATE_TEMPLATE.format(ids=", ".join(f"c{n:02d}" for n in range(1, 41) if covered(f"c{n}")))
+
+
+def as_chat(body: dict[str, Any]) -> dict[str, Any]:
+    """An Anthropic messages body as the chat-completions body `respond` reads: text only."""
+    parts = segments(body)
+    return {**body, "messages": [{"role": p.role, "content": p.text} for p in _merged(parts)]}
+
+
+def _merged(parts: list[Segment]) -> list[Segment]:
+    """Consecutive blocks of one message joined, as a chat message holds them."""
+    merged: list[Segment] = []
+    for part in parts:
+        if merged and merged[-1].role == part.role:
+            merged[-1] = Segment(part.role, merged[-1].text + part.text)
+        else:
+            merged.append(part)
+    return merged
 
 
 def stub_verdicts(prompt: str, lenient: bool = False) -> dict[str, Any]:
@@ -88,6 +111,13 @@ class Stats:
     peak_in_flight: int = 0
     first_request_at: float | None = None  # time.monotonic() of the first request
     last_response_at: float | None = None
+    prompt_tokens: dict[str, int] = field(default_factory=dict)  # by model, over the answers sent
+    cached_tokens: dict[str, int] = field(default_factory=dict)  # of those, read from the prompt cache
+    cache_write_tokens: dict[str, int] = field(default_factory=dict)
+
+    def count(self, model: str, prompt: int, cached: int, written: int) -> None:
+        for tally, value in ((self.prompt_tokens, prompt), (self.cached_tokens, cached), (self.cache_write_tokens, written)):
+            tally[model] = tally.get(model, 0) + value
 
 
 class LoopbackServer:
@@ -97,6 +127,7 @@ class LoopbackServer:
         self.latency = latency
         self.judge_latency = latency if judge_latency is None else judge_latency
         self.stats = Stats()
+        self.prompt_cache = PrefixCache()
         self.bodies: list[dict[str, Any]] = []
         self._faults: dict[str, list[Fault]] = {}
         self._lock = threading.Lock()
@@ -208,17 +239,26 @@ class LoopbackServer:
                 if delay:
                     time.sleep(delay)
                 fault = fault or Fault()
-                content = fault.content if fault.content is not None else server.respond(body)
+                anthropic = self.path.rstrip("/").endswith("/messages")
+                content = fault.content if fault.content is not None else server.respond(as_chat(body) if anthropic else body)
+                if anthropic:
+                    self._send(200, self._message(body, model, content, fault), trickle=fault.trickle)
+                    return
                 message: dict[str, Any] = {"role": "assistant", "content": content}
                 if fault.refusal is not None:
                     message = {"role": "assistant", "content": None, "refusal": fault.refusal}
                     content = fault.refusal
                 choices = [] if fault.no_choices else [{"index": 0, "message": message, "finish_reason": fault.finish_reason}]
-                prompt_chars = sum(len(str(m.get("content", ""))) for m in body.get("messages", []))
+                parts = segments(body)
+                prompt, completion = prompt_tokens(parts), len(content) // 4
+                cached = server.prompt_cache.automatic(model, parts)
+                with server._lock:
+                    server.stats.count(model, prompt, cached, 0)
                 usage = {
-                    "prompt_tokens": prompt_chars // 4,
-                    "completion_tokens": len(content) // 4,
-                    "total_tokens": prompt_chars // 4 + len(content) // 4,
+                    "prompt_tokens": prompt,
+                    "completion_tokens": completion,
+                    "total_tokens": prompt + completion,
+                    "prompt_tokens_details": {"cached_tokens": cached},
                 }
                 self._send(
                     200,
@@ -232,6 +272,29 @@ class LoopbackServer:
                     },
                     trickle=fault.trickle,
                 )
+
+            def _message(self, body: dict[str, Any], model: str, content: str, fault: Fault) -> dict[str, Any]:
+                """An Anthropic Messages reply; its input_tokens leave out what the cache read or wrote, as Anthropic's do."""
+                parts = segments(body)
+                prompt = prompt_tokens(parts)
+                read, written = server.prompt_cache.explicit(model, parts)
+                with server._lock:
+                    server.stats.count(model, prompt, read, written)
+                return {
+                    "id": f"msg_{server.stats.requests}",
+                    "type": "message",
+                    "role": "assistant",
+                    "model": model,
+                    "content": [{"type": "text", "text": content}],
+                    "stop_reason": "max_tokens" if fault.finish_reason == "length" else "end_turn",
+                    "stop_sequence": None,
+                    "usage": {
+                        "input_tokens": prompt - read - written,
+                        "output_tokens": len(content) // 4,
+                        "cache_read_input_tokens": read,
+                        "cache_creation_input_tokens": written,
+                    },
+                }
 
         return Handler
 

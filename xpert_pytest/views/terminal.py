@@ -99,6 +99,11 @@ def summary_lines(
         usage += f"; cost: model {_money(summary.model_cost_usd)}, judge {_money(summary.judge_cost_usd)}"
     usage += f"; calls {summary.calls}, cache hits {summary.cached_calls} ({summary.cached_answers} of {summary.answers} answers)"
     lines.append(usage)
+    if summary.judge_cached_share is not None:
+        lines.append(
+            f"judge prompt cache: {summary.judge_cached_share:.1%} of the judge's input tokens read from the provider's "
+            f"cache ({summary.judge_cached_tokens:,} of {summary.judge_input_tokens:,})"
+        )
     flagged = [
         f"{count} {what}" for count, what in (
             (summary.refusals, "refusal(s), graded as answers"),
