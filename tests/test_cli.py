@@ -8,6 +8,7 @@ from tests import factory
 from xpert_pytest.cli import main
 from xpert_pytest.data.dataset import load_benchmark
 from xpert_pytest.data.hub import render_card
+from xpert_pytest.numbers.results import RESULTS_SCHEMA
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -106,7 +107,7 @@ def test_report_command_errors_are_messages(pytester: pytest.Pytester, capsys: p
     future = pytester.path / "future.json"
     future.write_text(json.dumps(data), encoding="utf-8")
     assert main(["report", str(future), "-o", str(pytester.path / "out2")]) == 1
-    assert "results schema 99 is newer than this xpertbench reads (2); upgrade xpertbench" in capsys.readouterr().err
+    assert f"results schema 99 is newer than this xpertbench reads ({RESULTS_SCHEMA}); upgrade xpertbench" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
