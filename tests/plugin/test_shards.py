@@ -69,7 +69,8 @@ def test_shards_merge_into_the_unsharded_run(
     status, out, _ = _merge(capsys, *shards, "-o", pytester.path / "merged")
     assert status == 0
     merged = json.loads((pytester.path / "merged" / "results.json").read_text(encoding="utf-8"))
-    assert (pytester.path / "merged" / "index.html").is_file()
+    assert 'id="merged-from"' in (pytester.path / "merged" / "index.html").read_text(encoding="utf-8")
+    assert 'id="shard-note"' in (shards[1] / "index.html").read_text(encoding="utf-8")
     assert {t["task_id"]: t["score"] for t in merged["tasks"]} == {t["task_id"]: t["score"] for t in whole["tasks"]}
     assert {t["id"]: factory.loopback_score(t) for t in TASKS} == pytest.approx({t["task_id"]: t["score"] for t in merged["tasks"]})
     assert merged["summary"] == whole["summary"]
@@ -128,6 +129,10 @@ def test_shards_compose_with_k_and_an_incomplete_shard_makes_the_merge_incomplet
     one, two = (latest_results(pytester.path / name).parent for name in ("one", "two"))
     assert _read(pytester.path / "two")["shard"]["tasks"] == ["fin-t-0002", "hc-t-0001"]
 
+    status, _, err = _merge(capsys, one, two, "-o", pytester.path / "undecided")
+    assert (status, err.strip()) == (
+        4, f"xpert merge: runs differ in --xpert-fail-under: None ({one}) vs 0.99 ({two}): give --fail-under to xpert merge"
+    )
     status, out, _ = _merge(capsys, one, two, "--fail-under=0.1", "-o", pytester.path / "merged")
     assert status == 7
     assert (
