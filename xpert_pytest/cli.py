@@ -15,7 +15,9 @@ from xpert_pytest.plugin.settings import MAX_CONCURRENCY, MAX_RESAMPLES, MIN_RES
 
 if TYPE_CHECKING:
     from xpert_pytest.calls.cache import CallCache
+    from xpert_pytest.numbers.merge import Part
     from xpert_pytest.numbers.results import RunResult
+    from xpert_pytest.plugin.settings import Settings
 
 
 DATASET_HELP = "dataset folder (default: a benchmark/ folder in or above this directory, else the packaged task set)"
@@ -127,47 +129,61 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _merge(args: argparse.Namespace) -> int:
-    """Checks every input before it writes anything: a part missing or not fitting is a usage error."""
-    import datetime as dt
-    import uuid
+def _shard_runs(names: list[str]) -> list[Part]:
+    from xpert_pytest.numbers.merge import Part
 
-    from xpert_pytest.data.dataset import DataError
-    from xpert_pytest.numbers.merge import RECORDED, MergeError, Part, check, merge, recorded
-    from xpert_pytest.numbers.results import write_results
-    from xpert_pytest.numbers.verdict import GateSettings
-    from xpert_pytest.plugin.session import BaselineMismatch, load_baseline
-    from xpert_pytest.plugin.settings import SettingsError, build_settings, slug
-    from xpert_pytest.views.report import render_run
-    from xpert_pytest.views.terminal import summary_lines
-
-    parts, folders = [], []
-    for name in args.runs:
+    parts = []
+    for name in names:
         path = Path(name) / "results.json" if Path(name).is_dir() else Path(name)
         try:
             parts.append(Part(name, _read_run(str(path))))
         except CommandError as exc:
             raise CommandError(str(exc), USAGE_ERROR) from exc
-        folders.append(path.parent.resolve())
+    return parts
+
+
+def _merge_settings(args: argparse.Namespace, parts: list[Part]) -> Settings:
+    """The gate options of a run, checked as a run checks them: given here, else as the shards ran."""
+    from xpert_pytest.numbers.merge import RECORDED, MergeError, recorded
+    from xpert_pytest.plugin.settings import SettingsError, build_settings
+
     try:
-        if problems := check(parts):
-            raise MergeError(problems)
-        given = {option: getattr(args, option) for option in RECORDED}
-        options = {option: value if value is not None else recorded(parts, option) for option, value in given.items()}
+        options = {name: recorded(parts, name) if getattr(args, name) is None else getattr(args, name) for name in RECORDED}
     except MergeError as exc:
         raise CommandError(str(exc), USAGE_ERROR) from exc
     if isinstance(options["fail_under_domain"], dict):
         options["fail_under_domain"] = [f"{domain}={threshold}" for domain, threshold in options["fail_under_domain"].items()]
-    first = parts[0].run
+    first = parts[0].run.settings
     options |= {
-        "model": first.settings.model, "judge": first.settings.judges or [first.settings.judge],
-        "dataset": first.settings.dataset, "allow_self_judge": True, "no_cache": True,  # nothing is called
+        "model": first.model, "judge": first.judges or [first.judge], "dataset": first.dataset,
+        "allow_self_judge": True, "no_cache": True,  # a merge calls no model
         "allow_baseline_mismatch": args.allow_baseline_mismatch,
     }
     try:
-        settings = build_settings(options.get, Path.cwd(), Path.cwd())
+        return build_settings(options.get, Path.cwd(), Path.cwd())
     except SettingsError as exc:
         raise CommandError(str(exc), USAGE_ERROR) from exc
+
+
+def _merge(args: argparse.Namespace) -> int:
+    """Every input is checked before anything is written: a part missing or not fitting is a usage error."""
+    import datetime as dt
+    import uuid
+
+    from xpert_pytest.data.dataset import DataError
+    from xpert_pytest.numbers.merge import check, merge
+    from xpert_pytest.numbers.results import write_results
+    from xpert_pytest.numbers.verdict import GateSettings
+    from xpert_pytest.plugin.session import BaselineMismatch, load_baseline
+    from xpert_pytest.plugin.settings import slug
+    from xpert_pytest.views.report import render_run
+    from xpert_pytest.views.terminal import summary_lines
+
+    parts = _shard_runs(args.runs)
+    if problems := check(parts):
+        raise CommandError("; ".join(problems), USAGE_ERROR)
+    settings = _merge_settings(args, parts)
+    first = parts[0].run
     baseline = None
     if settings.baseline is not None:
         try:
@@ -175,12 +191,12 @@ def _merge(args: argparse.Namespace) -> int:
                 settings.baseline, first.dataset_fingerprint, settings.judges, first.exemplars_source, settings.allow_baseline_mismatch
             )
         except (DataError, BaselineMismatch) as exc:
-            hint = "" if given["baseline"] else " (the shards ran with it: give --baseline to xpert merge)"
+            hint = "" if args.baseline else " (the shards ran with it: give --baseline to xpert merge)"
             raise CommandError(f"{exc}{hint}", USAGE_ERROR) from exc
     out = Path(args.output) if args.output else Path("reports") / (
         f"{dt.datetime.now():%Y%m%d-%H%M%S}-{slug(first.settings.model)}-merged-{uuid.uuid4().hex[:6]}"
     )
-    if out.resolve() in folders:
+    if out.resolve() in {(Path(p.source) if Path(p.source).is_dir() else Path(p.source).parent).resolve() for p in parts}:
         raise CommandError(f"-o {out}: is one of the shard runs being merged; write the merged run elsewhere", USAGE_ERROR)
     gates = GateSettings(
         settings.fail_under, settings.fail_under_domain, baseline.tasks if baseline else None, settings.max_drop, settings.resamples
