@@ -15,14 +15,21 @@ from xpert_pytest.plugin.settings import MAX_CONCURRENCY, MAX_RESAMPLES, MIN_RES
 
 if TYPE_CHECKING:
     from xpert_pytest.calls.cache import CallCache
+    from xpert_pytest.numbers.merge import Part
     from xpert_pytest.numbers.results import RunResult
+    from xpert_pytest.plugin.settings import Settings
 
 
 DATASET_HELP = "dataset folder (default: a benchmark/ folder in or above this directory, else the packaged task set)"
+USAGE_ERROR = 4  # as pytest's: the input does not fit
 
 
 class CommandError(Exception):
     """A failure the user must see as a message and a non-zero exit, not a traceback."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def _folders(args: argparse.Namespace) -> tuple[Path, Path | None]:
@@ -120,6 +127,87 @@ def _report(args: argparse.Namespace) -> int:
     path = render_run(runs[0], out) if len(runs) == 1 else render_comparison(runs, out)
     print(f"report written to {path}")
     return 0
+
+
+def _shard_runs(names: list[str]) -> list[Part]:
+    from xpert_pytest.numbers.merge import Part
+
+    parts = []
+    for name in names:
+        path = Path(name) / "results.json" if Path(name).is_dir() else Path(name)
+        try:
+            parts.append(Part(name, _read_run(str(path))))
+        except CommandError as exc:
+            raise CommandError(str(exc), USAGE_ERROR) from exc
+    return parts
+
+
+def _merge_settings(args: argparse.Namespace, parts: list[Part]) -> Settings:
+    """The gate options of a run, checked as a run checks them: given here, else as the shards ran."""
+    from xpert_pytest.numbers.merge import RECORDED, MergeError, recorded
+    from xpert_pytest.plugin.settings import SettingsError, build_settings
+
+    try:
+        options = {name: recorded(parts, name) if getattr(args, name) is None else getattr(args, name) for name in RECORDED}
+    except MergeError as exc:
+        raise CommandError(str(exc), USAGE_ERROR) from exc
+    if isinstance(options["fail_under_domain"], dict):
+        options["fail_under_domain"] = [f"{domain}={threshold}" for domain, threshold in options["fail_under_domain"].items()]
+    first = parts[0].run.settings
+    options |= {
+        "model": first.model, "judge": first.judges or [first.judge], "dataset": first.dataset,
+        "allow_self_judge": True, "no_cache": True,  # a merge calls no model
+        "allow_baseline_mismatch": args.allow_baseline_mismatch,
+    }
+    try:
+        return build_settings(options.get, Path.cwd(), Path.cwd())
+    except SettingsError as exc:
+        raise CommandError(str(exc), USAGE_ERROR) from exc
+
+
+def _merge(args: argparse.Namespace) -> int:
+    """Every input is checked before anything is written: a part missing or not fitting is a usage error."""
+    import datetime as dt
+    import uuid
+
+    from xpert_pytest.data.dataset import DataError
+    from xpert_pytest.numbers.merge import check, merge
+    from xpert_pytest.numbers.results import write_results
+    from xpert_pytest.numbers.verdict import GateSettings
+    from xpert_pytest.plugin.session import BaselineMismatch, load_baseline
+    from xpert_pytest.plugin.settings import slug
+    from xpert_pytest.views.report import render_run
+    from xpert_pytest.views.terminal import summary_lines
+
+    parts = _shard_runs(args.runs)
+    if problems := check(parts):
+        raise CommandError("; ".join(problems), USAGE_ERROR)
+    settings = _merge_settings(args, parts)
+    first = parts[0].run
+    baseline = None
+    if settings.baseline is not None:
+        try:
+            baseline = load_baseline(
+                settings.baseline, first.dataset_fingerprint, settings.judges, first.exemplars_source, settings.allow_baseline_mismatch
+            )
+        except (DataError, BaselineMismatch) as exc:
+            hint = "" if args.baseline else " (the shards ran with it: give --baseline to xpert merge)"
+            raise CommandError(f"{exc}{hint}", USAGE_ERROR) from exc
+    out = Path(args.output) if args.output else Path("reports") / (
+        f"{dt.datetime.now():%Y%m%d-%H%M%S}-{slug(first.settings.model)}-merged-{uuid.uuid4().hex[:6]}"
+    )
+    if out.resolve() in {(Path(p.source) if Path(p.source).is_dir() else Path(p.source).parent).resolve() for p in parts}:
+        raise CommandError(f"-o {out}: is one of the shard runs being merged; write the merged run elsewhere", USAGE_ERROR)
+    gates = GateSettings(
+        settings.fail_under, settings.fail_under_domain, baseline.tasks if baseline else None, settings.max_drop, settings.resamples
+    )
+    run = merge(parts, gates, str(settings.baseline) if settings.baseline else None)
+    out = _output(str(out))
+    results = write_results(run, out / "results.json")
+    report = None if args.no_report else render_run(run, out)
+    for line in summary_lines(run, str(results), str(report) if report else None):
+        print(line)
+    return run.exit_status
 
 
 def _int_list(text: str) -> list[int]:
@@ -282,6 +370,22 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--cache", default=".xpert_cache/calls.sqlite")
     calibrate.add_argument("--no-cache", action="store_true")
     calibrate.add_argument("-o", "--output", required=True, help="folder for calibration.json and index.html")
+    merge = commands.add_parser(
+        "merge", help="combine the runs of all shards (--xpert-shard K/N) into one run: results, report, gates and exit status"
+    )
+    merge.add_argument("runs", nargs="+", metavar="RUN_DIR", help="the run folder (or its results.json) of every shard")
+    merge.add_argument("-o", "--output", help="folder for the merged results.json and index.html (default: reports/<time>-<model>-merged-<id>)")
+    merge.add_argument("--fail-under", "--xpert-fail-under", help="overall gate, 0..1 (default: the shards' own)")
+    merge.add_argument(
+        "--fail-under-domain", "--xpert-fail-under-domain", action="append", metavar="DOMAIN=X",
+        help="per-domain gate, repeatable (default: the shards' own)",
+    )
+    merge.add_argument("--baseline", "--xpert-baseline", metavar="RESULTS_JSON", help="results of an earlier run to gate a drop against (default: the shards' own)")
+    merge.add_argument("--max-drop", "--xpert-max-drop", help="allowed drop from the baseline, 0..1 (default: the shards' own)")
+    merge.add_argument("--allow-baseline-mismatch", "--xpert-allow-baseline-mismatch", action="store_true", help="compare with a baseline of other data, anchors or judge anyway")
+    merge.add_argument("--bootstrap", "--xpert-bootstrap", help="bootstrap resamples for every 95%% CI (default: the shards' own)")
+    merge.add_argument("--no-report", "--xpert-no-report", action="store_true", help="write results.json only")
+    merge.set_defaults(run=_merge)
     cache = commands.add_parser("cache", help="list or drop cached model and judge calls")
     cache.add_argument("action", choices=["list", "drop"])
     cache.add_argument("--cache", default=".xpert_cache/calls.sqlite", help="cache file (default .xpert_cache/calls.sqlite)")
@@ -303,7 +407,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args))
     except CommandError as exc:
         print(f"xpert {args.command}: {exc}", file=sys.stderr)
-        return 1
+        return exc.status
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from xpert_pytest.numbers.aggregate import summarize
-from xpert_pytest.numbers.gates import GATE_FAILED, INCOMPLETE, baseline_gate, evaluate_gates
+from xpert_pytest.numbers.gates import GATE_FAILED, INCOMPLETE, baseline_gate, evaluate_gates, gate_names
 from xpert_pytest.numbers.gates import decide as _decide
 from xpert_pytest.numbers.results import TaskResult
 
@@ -91,3 +91,18 @@ def test_baseline_gate_uses_only_shared_scored_tasks() -> None:
     assert baseline_gate([_task("a", "law", 0.5), _task("b", "law", 0.1)], base, 0.02).message.endswith(
         "on 1 shared task(s); allowed drop 2.00 pp"
     )
+
+
+def test_a_shard_leaves_its_gates_to_the_merge() -> None:
+    """A shard's part says nothing about the model: it decides as a run whose gates are met would."""
+    names = gate_names(0.9, {"law": 0.95}, baseline=True)
+    assert names == ["overall", "domain law", "baseline"]
+    under = _summary(("law", 0.1), ("law", 0.2))  # would fail every gate, and both tasks fail the pass score
+    decision = _decide(under, [], 1, deferred=names)
+    assert decision.exit_status == 0
+    assert decision.gates == []
+    assert decision.lines == ["gates overall, domain law, baseline: applied by `xpert merge` over all shards, not to this shard's part"]
+    errors = _decide(_summary(("law", 0.9), ("law", None)), [], 1, deferred=names)
+    assert (errors.exit_status, errors.lines[-1]) == (1, "1 task(s) could not be scored (errors)")
+    assert _decide(under, [], 1, "2 of 4 tasks not graded", deferred=names).exit_status == INCOMPLETE
+    assert _decide(under, [], 1, deferred=[]).exit_status == 1  # no gate set: the tasks decide, as in a run

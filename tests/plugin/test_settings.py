@@ -113,3 +113,12 @@ def test_run_folder_names_are_capped_and_distinguishable() -> None:
     assert slug("openai/" + "very-long-model-name-" * 20 + "x") != long
     assert slug("openai/模型") != slug("openai/模板") and slug("模型")
     assert slug("openai/gpt-4.1") == "openai-gpt-4.1"
+
+
+def test_shard_option() -> None:
+    from xpert_pytest.data.shards import ShardSpec
+
+    assert _build(model="xpert/anchor", shard="2/4").shard == ShardSpec(2, 4)
+    assert _build(model="xpert/anchor").shard is None
+    with pytest.raises(SettingsError, match=r"^--xpert-shard='5/4': shard 5 is out of range 1\.\.4$"):
+        _build(model="xpert/anchor", shard="5/4")

@@ -10,15 +10,20 @@ Exit statuses (documented in the README):
   7  the run is incomplete: a selected task was not graded, because the cost budget
      (--xpert-max-cost) or the run deadline (--xpert-run-deadline) stopped it, or pytest
      stopped early (-x, --maxfail); the gates are not applied to a partial run
+
+A shard (--xpert-shard K/N) is a partial run by design: it decides as if its gates were met
+and leaves them to `xpert merge`, which decides them over all shards with this same code.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from xpert_pytest.numbers.results import Aggregate, GateOutcome, Summary, TaskResult
 from xpert_pytest.numbers.uncertainty import DEFAULT_RESAMPLES, DEFAULT_SEED, paired_diff_ci
 
+NO_TESTS = 5  # pytest's own: no test was selected
 GATE_FAILED = 6
 INCOMPLETE = 7
 
@@ -45,6 +50,13 @@ def _gate(name: str, threshold: float, group: Aggregate | None) -> GateOutcome:
         message=f"gate {word} {name}: {actual:.2%} is {abs(actual - threshold) * 100:.2f} pp "
         f"{relation} the threshold {threshold:.2%}",
     )
+
+
+def gate_names(fail_under: float | None, fail_under_domain: dict[str, float], baseline: bool) -> list[str]:
+    """The gates a run has set, named as their outcomes are."""
+    names = ["overall"] if fail_under is not None else []
+    names += [f"domain {domain}" for domain in sorted(fail_under_domain)]
+    return names + (["baseline"] if baseline else [])
 
 
 def evaluate_gates(summary: Summary, fail_under: float | None, fail_under_domain: dict[str, float]) -> list[GateOutcome]:
@@ -83,16 +95,28 @@ def baseline_gate(
     )
 
 
-def decide(summary: Summary, gates: list[GateOutcome], pytest_status: int, incomplete: str | None = None) -> Decision:
+def decide(
+    summary: Summary,
+    gates: list[GateOutcome],
+    pytest_status: int,
+    incomplete: str | None = None,
+    deferred: Sequence[str] = (),
+) -> Decision:
     """With gates set, the gates decide; task-level failures under the pass score are reported only.
 
     A run that did not grade every selected task has no gate outcome at all: a partial score,
-    met or failed, says nothing about the model, so none is printed or recorded."""
+    met or failed, says nothing about the model, so none is printed or recorded. `deferred`
+    names the gates of a shard, which the merge of all shards decides."""
     if pytest_status not in (0, 1):
-        note = ["the run did not complete: the gates were not applied"] if gates or incomplete else []
+        note = ["the run did not complete: the gates were not applied"] if gates or deferred or incomplete else []
         return Decision(pytest_status, [], note)
     if incomplete:
         return Decision(INCOMPLETE, [], [f"RUN INCOMPLETE: {incomplete}; the gates were not applied"])
+    if deferred:
+        lines = [f"gates {', '.join(deferred)}: applied by `xpert merge` over all shards, not to this shard's part"]
+        if summary.overall.errors:
+            return Decision(1, [], lines + [f"{summary.overall.errors} task(s) could not be scored (errors)"])
+        return Decision(0, [], lines)
     lines = [g.message for g in gates]
     if gates and summary.cached_answers:
         lines.append(

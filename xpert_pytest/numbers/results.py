@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-RESULTS_SCHEMA = 3  # 2: `stopped` (was `budget_stopped`), refusal and truncation flags, lost calls; 3: prompt-cache tokens
+RESULTS_SCHEMA = 3  # 2: `stopped` (was `budget_stopped`), refusal and truncation flags, lost calls; 3: prompt-cache tokens, shards, baseline
 
 
 class Result(BaseModel):
@@ -183,6 +183,18 @@ class RunSettings(Result):
     epochs: int = 1
     model_revision: str | None = None
     judge_format: str = "auto"
+    baseline: str | None = None
+    max_drop: float | None = None
+
+
+class Shard(Result):
+    """A sharded run's share (`--xpert-shard K/N`): what `xpert merge` checks before it combines shards."""
+
+    index: int
+    count: int
+    selection: str  # digest of the ids of every task the whole, unsharded selection holds
+    selected: int  # how many tasks the whole selection holds
+    tasks: list[str]  # ids of this shard's share of them
 
 
 class RunResult(Result):
@@ -199,6 +211,8 @@ class RunResult(Result):
     note: str | None = None
     self_preference: str | None = None
     incomplete: str | None = None
+    shard: Shard | None = None
+    merged_from: list[str] = Field(default_factory=list)  # the shard runs `xpert merge` combined, shard 1 first
     tasks: list[TaskResult]
     summary: Summary
     statistics: Statistics | None = None

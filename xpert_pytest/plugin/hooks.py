@@ -62,6 +62,7 @@ OPTIONS = (
     Option("call-deadline", "seconds one model or judge call may take, retries included (default 900)"),
     Option("run-deadline", "seconds the whole run may take; calls still in flight then are cut and the run ends incomplete"),
     Option("allow-baseline-mismatch", "compare with a baseline run on other data, anchors or judge anyway", "flag"),
+    Option("shard", "K/N: grade only shard K of N, a share of the selected tasks balanced by domain; `xpert merge` combines the shards' results"),
 )
 
 SESSION_KEY = pytest.StashKey["XpertSession"]()
@@ -211,9 +212,36 @@ class XpertHooks:
             session.items = [item for item in session.items if any(selects(item.nodeid, arg) for arg in args)]
         hook = self.config.hook
         hook.pytest_collection_modifyitems(session=session, config=self.config, items=session.items)
+        if self.xpert.settings.shard is not None:  # after every other selection (-k, -m, --lf), so they compose
+            session.items = self._share(session.items)
         hook.pytest_collection_finish(session=session)
         session.testscollected = len(session.items)
         return True
+
+    def _share(self, items: list[pytest.Item]) -> list[pytest.Item]:
+        """This shard's share of the selection; the rest is deselected, as `-k` deselects."""
+        from xpert_pytest.data.shards import selection_of, share
+
+        shard = self.xpert.settings.shard
+        assert shard is not None
+        tasks = [item.task for item in items if isinstance(item, TaskItem)]
+        self.xpert.selection = selection_of(task.id for task in tasks)
+        if _is_worker(self.config):  # the controller, which writes the results, never collects
+            self.config.workeroutput["xpert_selection"] = list(self.xpert.selection)  # type: ignore[attr-defined]
+        mine = share(((task.domain, task.category, task.id) for task in tasks), shard)
+        kept = [item for item in items if not isinstance(item, TaskItem) or item.task.id in mine]
+        if dropped := [item for item in items if isinstance(item, TaskItem) and item.task.id not in mine]:
+            self.config.hook.pytest_deselected(items=dropped)
+        return kept
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        """A worker's output arrives when it finishes, before the controller sums the run up."""
+        selection = (getattr(node, "workeroutput", None) or {}).get("xpert_selection")
+        if selection and self.xpert.selection is None:
+            from xpert_pytest.data.shards import Selection
+
+            self.xpert.selection = Selection(*selection)
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         if not _is_controller(self.config):

@@ -15,20 +15,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xpert_pytest import __version__
-from xpert_pytest.numbers.aggregate import summarize
-from xpert_pytest.numbers.analysis import statistics
 from xpert_pytest.calls.budget import Budget
 from xpert_pytest.calls.cache import CallCache, endpoint
 from xpert_pytest.calls.concurrency import AdaptiveLimiter
 from xpert_pytest.data.dataset import Benchmark, DataError, load_benchmark
 from xpert_pytest.data.locate import describe
+from xpert_pytest.data.shards import Selection
 from xpert_pytest.grading.engine import Candidate, Engine, ModelCandidate
-from xpert_pytest.numbers.gates import baseline_gate, decide, evaluate_gates
 from xpert_pytest.calls.gateway import ModelClient
 from xpert_pytest.grading.judge import EnsembleJudge, Judge, ShotJudge
 from xpert_pytest.grading.recorded import RecordedAnswer, RecordedModel, load_answers
 from xpert_pytest.grading.replay import ANCHOR_MODEL, EXPERT_JUDGE, REPLAY_NOTE, AnchorModel, ExpertReplayJudge
-from xpert_pytest.numbers.results import RunResult, RunSettings, TaskResult, read_results, write_results
+from xpert_pytest.numbers.gates import NO_TESTS
+from xpert_pytest.numbers.results import RunResult, RunSettings, Shard, TaskResult, read_results, write_results
+from xpert_pytest.numbers.verdict import GateSettings, conclude
 from xpert_pytest.data.schema import Task
 from xpert_pytest.plugin.settings import Settings, self_preference, slug
 
@@ -58,6 +58,21 @@ def baseline_differences(baseline: RunResult, fingerprint: str, judges: list[str
     return differences
 
 
+def load_baseline(path: Path, fingerprint: str, judges: list[str], exemplars: str, allow_mismatch: bool) -> RunResult:
+    """The baseline's results, refused when they come from another benchmark (unless allowed)."""
+    try:
+        baseline = read_results(path)
+    except (OSError, ValueError) as exc:
+        raise DataError([f"{path}: --xpert-baseline is not a readable results file: {exc}"]) from exc
+    differences = baseline_differences(baseline, fingerprint, judges, exemplars)
+    if differences and not allow_mismatch:
+        raise BaselineMismatch(
+            f"--xpert-baseline={path} was run on another benchmark: " + "; ".join(differences)
+            + ". Its scores are not comparable; rerun the baseline, or pass --xpert-allow-baseline-mismatch"
+        )
+    return baseline
+
+
 class XpertSession:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -69,6 +84,7 @@ class XpertSession:
         self._budget: Budget | None = None
         self._answers: dict[str, RecordedAnswer] | None = None
         self._baseline: RunResult | None = None
+        self.selection: Selection | None = None  # a shard's whole selection, once collection knows it
         self.limiter = AdaptiveLimiter(settings.concurrency)
 
     @property
@@ -83,16 +99,7 @@ class XpertSession:
         if s.responses is not None and self._answers is None:
             self._answers = load_answers(s.responses, {t.id for t in bench.tasks})
         if s.baseline is not None and self._baseline is None:
-            try:
-                self._baseline = read_results(s.baseline)
-            except (OSError, ValueError) as exc:
-                raise DataError([f"{s.baseline}: --xpert-baseline is not a readable results file: {exc}"]) from exc
-            differences = baseline_differences(self._baseline, bench.fingerprint, s.judges, bench.exemplars_source)
-            if differences and not s.allow_baseline_mismatch:
-                raise BaselineMismatch(
-                    f"--xpert-baseline={s.baseline} was run on another benchmark: " + "; ".join(differences)
-                    + ". Its scores are not comparable; rerun the baseline, or pass --xpert-allow-baseline-mismatch"
-                )
+            self._baseline = load_baseline(s.baseline, bench.fingerprint, s.judges, bench.exemplars_source, s.allow_baseline_mismatch)
         if self._cache is None and s.cache is not None:
             self._cache = CallCache(s.cache)
         if self._budget is None:
@@ -103,6 +110,8 @@ class XpertSession:
         continues its spending; only a completed run closes the account."""
         s = self.settings
         identity = [s.model, s.model_revision, endpoint(s.model, s.model_args), s.judges, self.bench.fingerprint, str(s.responses)]
+        if s.shard is not None:  # each shard spends from its own --xpert-max-cost
+            identity.append(str(s.shard))
         return hashlib.sha256(json.dumps(identity).encode()).hexdigest()[:16]
 
     @property
@@ -182,14 +191,17 @@ class XpertSession:
         stopped before its end (`-x`, `--maxfail`), if it did."""
         s = self.settings
         lost = self._budget.lost() if self._budget is not None else 0
-        summary = summarize(self.results.values(), judges=len(s.judges), lost_calls=lost)
-        stats = statistics(self.results.values(), resamples=s.resamples)
+        if s.shard is not None and pytest_status == NO_TESTS and self.selection is not None and self.selection.count:
+            pytest_status = 0  # more shards than selected tasks left this one none: it ran, and the merge needs its record
         incomplete = self.incomplete(selected, stopped_early)
-        gates = evaluate_gates(summary, s.fail_under, s.fail_under_domain)
-        if self._baseline is not None:
-            tasks = list(self.results.values())
-            gates.append(baseline_gate(tasks, self._baseline.tasks, s.max_drop, resamples=s.resamples))
-        decision = decide(summary, gates, pytest_status, incomplete)
+        gates = GateSettings(
+            s.fail_under, s.fail_under_domain, self._baseline.tasks if self._baseline is not None else None, s.max_drop, s.resamples
+        )
+        verdict = conclude(
+            self.results.values(), gates, judges=len(s.judges), pytest_status=pytest_status,
+            incomplete=incomplete, lost_calls=lost, shard=s.shard is not None,
+        )
+        decision = verdict.decision
         if decision.exit_status in (0, 1, 6) and self._budget is not None:
             self._budget.close_account()
         run = RunResult(
@@ -202,8 +214,10 @@ class XpertSession:
                 shots=s.shots, concurrency=s.concurrency, max_cost_usd=s.max_cost,
                 responses=str(s.responses) if s.responses else None, epochs=s.epochs,
                 model_revision=s.model_revision, judge_format=s.judge_format,
+                baseline=str(s.baseline) if s.baseline else None, max_drop=s.max_drop,
             ),
             incomplete=incomplete,
+            shard=self.share(selected),
             dataset_name=self.bench.name,
             dataset_fingerprint=self.bench.fingerprint,
             dataset_source=describe(s.dataset),
@@ -212,14 +226,15 @@ class XpertSession:
             note=REPLAY_NOTE if s.replay else None,
             self_preference=self_preference(s.model, s.judges),
             tasks=sorted(self.results.values(), key=lambda r: r.task_id),
-            summary=summary,
-            statistics=stats,
+            summary=verdict.summary,
+            statistics=verdict.statistics,
             gates=decision.gates,
             verdict=decision.lines,
             exit_status=decision.exit_status,
         )
         suffix = (s.run_id or uuid.uuid4().hex)[:6]  # two runs started in the same second keep apart
-        folder = s.report_dir / f"{self.started:%Y%m%d-%H%M%S}-{slug(s.model)}-{suffix}"
+        part = f"-shard-{s.shard.index}-of-{s.shard.count}" if s.shard is not None else ""
+        folder = s.report_dir / f"{self.started:%Y%m%d-%H%M%S}-{slug(s.model)}{part}-{suffix}"
         path = write_results(run, folder / "results.json")
         report = None
         if s.report:
@@ -227,6 +242,15 @@ class XpertSession:
 
             report = render_run(run, folder)
         return Finished(run, path, report)
+
+    def share(self, selected: Collection[str] | None) -> Shard | None:
+        """What a shard records of its share and of the whole selection, for `xpert merge` to check."""
+        s = self.settings
+        if s.shard is None:
+            return None
+        whole = self.selection or Selection("", 0)  # unknown only when every xdist worker died before the end
+        tasks = sorted(selected) if selected is not None else sorted(self.results)
+        return Shard(index=s.shard.index, count=s.shard.count, selection=whole.digest, selected=whole.count, tasks=tasks)
 
     def close(self) -> None:
         if self._engine is not None:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from xpert_pytest.calls.gateway import DEFAULT_CALL_DEADLINE, OutputFormat
 from xpert_pytest.calls.pricing import Price
 from xpert_pytest.data.locate import default_dataset
+from xpert_pytest.data.shards import ShardSpec, parse_shard
 from xpert_pytest.grading.replay import ANCHOR_MODEL, EXPERT_JUDGE
 from xpert_pytest.data.taxonomy import DOMAINS
 from xpert_pytest.numbers.uncertainty import DEFAULT_RESAMPLES
@@ -69,6 +70,7 @@ class Settings(BaseModel):
     call_deadline: float = Field(DEFAULT_CALL_DEADLINE, gt=0, le=86_400)
     run_deadline: float | None = Field(None, gt=0)
     allow_baseline_mismatch: bool = False
+    shard: ShardSpec | None = None
     started: float = 0.0  # time.time() when the run began, shared with xdist workers
 
     @property
@@ -226,6 +228,10 @@ def build_settings(get: Callable[[str], Any], rootdir: Path, invocation_dir: Pat
     if not judges:
         raise SettingsError("--xpert-judge is required (a litellm model string) unless --xpert-model=xpert/anchor")
     dataset = get("dataset") or str(default_dataset(invocation_dir))
+    try:
+        shard = parse_shard(str(get("shard"))) if get("shard") else None
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
     cache = None if get("no_cache") else Path(get("cache") or rootdir / ".xpert_cache" / "calls.sqlite")
     values = {
         "model": model,
@@ -255,6 +261,7 @@ def build_settings(get: Callable[[str], Any], rootdir: Path, invocation_dir: Pat
         "call_deadline": get("call_deadline"),
         "run_deadline": get("run_deadline"),
         "allow_baseline_mismatch": bool(get("allow_baseline_mismatch")),
+        "shard": shard,
     }
     try:
         return Settings.model_validate({k: v for k, v in values.items() if v is not None})

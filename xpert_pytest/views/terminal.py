@@ -61,6 +61,13 @@ def summary_lines(
     ]
     if run.note:
         lines.append(run.note)
+    if run.shard:
+        lines.append(
+            f"shard {run.shard.index}/{run.shard.count}: {len(run.shard.tasks)} of the {run.shard.selected} selected task(s); "
+            f"`xpert merge` of all {run.shard.count} shard runs gives the run's verdict"
+        )
+    if run.merged_from:
+        lines.append(f"merged from {len(run.merged_from)} shard run(s): {', '.join(run.merged_from)}")
     stats = run.statistics
     lines.append(f"{'domain':<34} {'tasks':>6} {'mean':>8} {'95% CI':>16} {'passed':>7} {'errors':>7}")
     for domain in DOMAINS:
