@@ -73,7 +73,10 @@ def test_shards_merge_into_the_unsharded_run(
     assert 'id="shard-note"' in (shards[1] / "index.html").read_text(encoding="utf-8")
     assert {t["task_id"]: t["score"] for t in merged["tasks"]} == {t["task_id"]: t["score"] for t in whole["tasks"]}
     assert {t["id"]: factory.loopback_score(t) for t in TASKS} == pytest.approx({t["task_id"]: t["score"] for t in merged["tasks"]})
-    assert merged["summary"] == whole["summary"]
+    provider_cache = ("judge_cached_tokens", "judge_cached_share")  # the server's prompt cache was warmer for the later runs
+    assert {k: v for k, v in merged["summary"].items() if k not in provider_cache} == {
+        k: v for k, v in whole["summary"].items() if k not in provider_cache
+    }
     assert merged["statistics"] == whole["statistics"]  # the same tasks, the same bootstrap draws
     assert merged["merged_from"] == [str(shards[1]), str(shards[0])] and merged["shard"] is None
     assert f"merged from 2 shard run(s): {shards[1]}, {shards[0]}" in out
