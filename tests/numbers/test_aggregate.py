@@ -36,3 +36,11 @@ def test_cost_is_unknown_when_any_call_has_no_price() -> None:
 
 def test_nothing_scored_has_no_mean() -> None:
     assert summarize([_result("a", "law", None)]).overall.mean is None
+
+
+def test_healthbench_means_are_clipped_after_averaging_unclipped_task_scores() -> None:
+    results = [_result("a", "hedging", -0.5), _result("b", "hedging", 0.3), _result("c", "global_health", 1.0)]
+    healthbench = summarize(results, scoring="healthbench")
+    assert healthbench.overall.mean == pytest.approx((-0.5 + 0.3 + 1.0) / 3)  # 0.2667: inside [0, 1], as is
+    assert healthbench.by_domain["hedging"].mean == 0.0  # mean -0.1, clipped
+    assert summarize(results).by_domain["hedging"].mean == pytest.approx(-0.1)  # the xpertbench rule clips tasks, not means

@@ -4,6 +4,10 @@ Prompts are plain text, so autoescape is off here (the HTML reports use their ow
 environment). The candidate answer is fenced by tags carrying a nonce derived from the answer
 itself: an answer cannot contain its own hash, so it cannot close its fence early and speak
 as the grader.
+
+A task that is a conversation goes to the model under test as that conversation, turn by turn;
+the judge reads it as a transcript. Titles and the grader's expertise come from the dataset's
+taxonomy.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from xpert_pytest.data.schema import Exemplar, Task
-from xpert_pytest.data.taxonomy import category_title, domain_title
+from xpert_pytest.data.taxonomy import Taxonomy
 from xpert_pytest.views.templating import environment
 
 
@@ -44,15 +48,19 @@ def task_text(task: Task) -> str:
 
 
 def answer_messages(task: Task) -> list[dict[str, str]]:
+    if task.conversation:
+        return [{"role": m.role, "content": m.content} for m in task.conversation]
     return [{"role": "user", "content": task_text(task)}]
 
 
-def judge_messages(task: Task, answer: str, shots: list[Shot]) -> list[dict[str, str]]:
+def judge_messages(task: Task, answer: str, shots: list[Shot], taxonomy: Taxonomy) -> list[dict[str, str]]:
     context = {
         "task": task,
         "task_text": task_text(task).strip(),
-        "domain_title": domain_title(task.domain),
-        "category_title": category_title(task.domain, task.category),
+        "expert": taxonomy.expert(task.domain),
+        "domain_title": taxonomy.domain_title(task.domain),
+        "category_title": taxonomy.category_title(task.domain, task.category),
+        "penalties": any(c.weight < 0 for c in task.rubric),
         "shots": shots,
         "answer": answer,
         "nonce": nonce(answer),

@@ -9,7 +9,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-RESULTS_SCHEMA = 2  # 2: `stopped` (was `budget_stopped`), refusal and truncation flags, lost calls
+from xpert_pytest.data.rules import DEFAULT, Scoring
+from xpert_pytest.data.taxonomy import Taxonomy
+
+# 2: `stopped` (was `budget_stopped`), refusal and truncation flags, lost calls;
+# 3: the dataset's taxonomy, format and scoring rule
+RESULTS_SCHEMA = 3
 
 
 class Result(BaseModel):
@@ -185,6 +190,9 @@ class RunResult(Result):
     dataset_name: str
     dataset_fingerprint: str
     dataset_source: str = ""
+    dataset_format: str = "xpertbench"
+    taxonomy: Taxonomy | None = None  # the vocabulary the run was scored in; None in files before schema 3
+    scoring: Scoring = DEFAULT
     exemplars_source: str = ""
     anchors: int = 0
     note: str | None = None
@@ -196,6 +204,12 @@ class RunResult(Result):
     gates: list[GateOutcome]
     verdict: list[str]
     exit_status: int
+
+    def vocabulary(self) -> Taxonomy:
+        """The run's own taxonomy; a file written before runs recorded one shows its names as they are."""
+        if self.taxonomy is not None:
+            return self.taxonomy
+        return Taxonomy.model_construct(domains={}, dimensions=[], skill_groups={})
 
 
 def write_results(run: RunResult, path: Path) -> Path:

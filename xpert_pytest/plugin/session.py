@@ -20,8 +20,8 @@ from xpert_pytest.numbers.analysis import statistics
 from xpert_pytest.calls.budget import Budget
 from xpert_pytest.calls.cache import CallCache, endpoint
 from xpert_pytest.calls.concurrency import AdaptiveLimiter
-from xpert_pytest.data.dataset import Benchmark, DataError, load_benchmark
-from xpert_pytest.data.locate import describe
+from xpert_pytest.data.dataset import Benchmark, DataError
+from xpert_pytest.data.formats.registry import describe, load
 from xpert_pytest.grading.engine import Candidate, Engine, ModelCandidate
 from xpert_pytest.numbers.gates import baseline_gate, decide, evaluate_gates
 from xpert_pytest.calls.gateway import ModelClient
@@ -30,7 +30,7 @@ from xpert_pytest.grading.recorded import RecordedAnswer, RecordedModel, load_an
 from xpert_pytest.grading.replay import ANCHOR_MODEL, EXPERT_JUDGE, REPLAY_NOTE, AnchorModel, ExpertReplayJudge
 from xpert_pytest.numbers.results import RunResult, RunSettings, TaskResult, read_results, write_results
 from xpert_pytest.data.schema import Task
-from xpert_pytest.plugin.settings import Settings, self_preference, slug
+from xpert_pytest.plugin.settings import Settings, check_domain_gates, self_preference, slug
 
 LEDGER_FILE = ".xpert-ledger.sqlite"
 
@@ -80,6 +80,7 @@ class XpertSession:
         stops the run before any call is paid for."""
         s = self.settings
         bench = self.bench
+        check_domain_gates(s.fail_under_domain, bench.taxonomy, describe(s.dataset))
         if s.responses is not None and self._answers is None:
             self._answers = load_answers(s.responses, {t.id for t in bench.tasks})
         if s.baseline is not None and self._baseline is None:
@@ -108,7 +109,7 @@ class XpertSession:
     @property
     def bench(self) -> Benchmark:
         if self._bench is None:
-            self._bench = load_benchmark(self.settings.dataset, self.settings.exemplars)
+            self._bench = load(self.settings.dataset, self.settings.exemplars)
         return self._bench
 
     def _client(self, model: str, params: dict[str, object], *, judge: bool = False) -> ModelClient:
@@ -182,8 +183,9 @@ class XpertSession:
         stopped before its end (`-x`, `--maxfail`), if it did."""
         s = self.settings
         lost = self._budget.lost() if self._budget is not None else 0
-        summary = summarize(self.results.values(), judges=len(s.judges), lost_calls=lost)
-        stats = statistics(self.results.values(), resamples=s.resamples)
+        bench = self.bench
+        summary = summarize(self.results.values(), judges=len(s.judges), lost_calls=lost, scoring=bench.scoring)
+        stats = statistics(self.results.values(), resamples=s.resamples, taxonomy=bench.taxonomy, scoring=bench.scoring)
         incomplete = self.incomplete(selected, stopped_early)
         gates = evaluate_gates(summary, s.fail_under, s.fail_under_domain)
         if self._baseline is not None:
@@ -204,11 +206,14 @@ class XpertSession:
                 model_revision=s.model_revision, judge_format=s.judge_format,
             ),
             incomplete=incomplete,
-            dataset_name=self.bench.name,
-            dataset_fingerprint=self.bench.fingerprint,
+            dataset_name=bench.name,
+            dataset_fingerprint=bench.fingerprint,
             dataset_source=describe(s.dataset),
-            exemplars_source=self.bench.exemplars_source,
-            anchors=self.bench.anchors,
+            dataset_format=bench.format,
+            taxonomy=bench.taxonomy,
+            scoring=bench.scoring,
+            exemplars_source=bench.exemplars_source,
+            anchors=bench.anchors,
             note=REPLAY_NOTE if s.replay else None,
             self_preference=self_preference(s.model, s.judges),
             tasks=sorted(self.results.values(), key=lambda r: r.task_id),
