@@ -95,19 +95,24 @@ def markdown(stats: DatasetStats) -> str:
     total = sum(stats.weight_by_dimension.values()) or 1
     for dimension, weight in stats.weight_by_dimension.items():
         lines.append(f"| {dimension} | {weight} | {weight / total:.1%} |")
-    scores = stats.anchor_scores or [0.0]
-    buckets = Counter(min(int(s * 10), 9) for s in scores)
-    lines += [
-        "",
-        f"Anchor answer scores (n={len(stats.anchor_scores)}): min {min(scores):.2f}, median {median(scores):.2f}, "
+    lines += ["", *anchor_lines(stats.anchor_scores), "", *pilot_lines(stats)]
+    return "\n".join(lines)
+
+
+def anchor_lines(scores: list[float]) -> list[str]:
+    """The anchors' score distribution; an imported set often has none, and its scores may fall
+    outside [0, 1] (the `healthbench` rule does not clip a task), so the ends take what is beyond."""
+    if not scores:
+        return ["No graded anchors."]
+    buckets = Counter(min(max(int(s * 10), 0), 9) for s in scores)
+    lines = [
+        f"Anchor answer scores (n={len(scores)}): min {min(scores):.2f}, median {median(scores):.2f}, "
         f"mean {fmean(scores):.2f}, max {max(scores):.2f}.",
         "",
         "| Anchor score | Anchors |",
         "|---|---:|",
     ]
-    lines += [f"| {b / 10:.1f}–{(b + 1) / 10:.1f} | {buckets[b]} |" for b in range(10) if buckets[b]]
-    lines += ["", *pilot_lines(stats)]
-    return "\n".join(lines)
+    return lines + [f"| {b / 10:.1f}–{(b + 1) / 10:.1f} | {buckets[b]} |" for b in range(10) if buckets[b]]
 
 
 def pilot_lines(stats: DatasetStats) -> list[str]:

@@ -49,8 +49,9 @@ def _by(
 
 
 def _dimensions(tasks: list[TaskResult], taxonomy: Taxonomy | None) -> list[str]:
+    """The taxonomy's dimensions, then any other the verdicts name (those alone without a taxonomy)."""
     seen = {v.dimension for task in tasks for v in task.verdicts}
-    return taxonomy.dimension_order(seen) if taxonomy is not None else sorted(seen)
+    return taxonomy.dimension_order([*taxonomy.dimensions, *seen]) if taxonomy is not None else sorted(seen)
 
 
 def mean_of_ratios(

@@ -248,8 +248,8 @@ def load(location: str, exemplar_dir: str | None = None) -> Benchmark:
                 examples.append((where, Example.model_validate(row)))
             except ValidationError as exc:
                 problems.extend(format_validation_error(where, record_id, exc))
-    if not examples and not problems:
-        raise DataError([f"{location}: no HealthBench examples in {', '.join(map(str, paths))}"])
+    if not examples:
+        raise DataError(problems or [f"{location}: no HealthBench examples in {', '.join(map(str, paths))}"])
     taxonomy = taxonomy_of([example for _, example in examples])
     rows = [(where, to_task(example, Path(where.path).name)) for where, example in examples]
     tasks = check_tasks(list(validate_rows(Task, rows, "id", problems, taxonomy)), problems)
