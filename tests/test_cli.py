@@ -124,6 +124,11 @@ def test_report_command_errors_are_messages(pytester: pytest.Pytester, capsys: p
     foreign.write_text(json.dumps(data), encoding="utf-8")
     assert main(["report", str(foreign), "-o", str(pytester.path / "out")]) == 0
     assert "astrology" in (pytester.path / "out" / "index.html").read_text(encoding="utf-8")
+    del data["taxonomy"]  # as written before results recorded the taxonomy: our packaged card's titles
+    data["schema_version"] = 2
+    foreign.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["report", str(foreign), "-o", str(pytester.path / "old")]) == 0
+    assert "Law · Contract Compliance &amp; Regulatory Response" in (pytester.path / "old" / "index.html").read_text(encoding="utf-8")
     (pytester.path / "afile").write_text("", encoding="utf-8")
     assert main(["report", str(run), "-o", str(pytester.path / "afile")]) == 1
     assert "-o " + str(pytester.path / "afile") + ": cannot be used as the output folder" in capsys.readouterr().err

@@ -87,7 +87,7 @@ class Taxonomy(BaseModel):
 
     def card_block(self) -> dict[str, Any]:
         """The `taxonomy:` value of a card's front matter."""
-        return self.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
+        return self.model_dump(mode="json", exclude_none=True)
 
 
 def category_key(domain: str, category: str) -> str:
@@ -109,7 +109,7 @@ def front_matter(text: str) -> dict[str, Any] | None:
     if match is None:
         return None
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    meta = yaml.load(match.group(1) or "", Loader=loader)  # noqa: S506 - a safe loader
+    meta = yaml.load(match.group(1) or "", Loader=loader)
     return meta if isinstance(meta, dict) else {}
 
 

@@ -10,7 +10,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from xpert_pytest.data.rules import DEFAULT, Scoring
-from xpert_pytest.data.taxonomy import Taxonomy
+from xpert_pytest.data.locate import packaged_dataset
+from xpert_pytest.data.taxonomy import Taxonomy, TaxonomyError, read_card
 
 # 2: `stopped` (was `budget_stopped`), refusal and truncation flags, lost calls;
 # 3: the dataset's taxonomy, format and scoring rule
@@ -206,10 +207,14 @@ class RunResult(Result):
     exit_status: int
 
     def vocabulary(self) -> Taxonomy:
-        """The run's own taxonomy; a file written before runs recorded one shows its names as they are."""
+        """The run's own taxonomy. A file written before runs recorded one ran our own task set, so it
+        gets the packaged card's; names that one does not know are shown as they are."""
         if self.taxonomy is not None:
             return self.taxonomy
-        return Taxonomy.model_construct(domains={}, dimensions=[], skill_groups={})
+        try:
+            return read_card(packaged_dataset() / "README.md")
+        except TaxonomyError:
+            return Taxonomy.model_construct(domains={}, dimensions=[], skill_groups={})
 
 
 def write_results(run: RunResult, path: Path) -> Path:

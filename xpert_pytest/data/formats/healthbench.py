@@ -70,7 +70,7 @@ class Turn(Published):
 
 class RubricItem(Published):
     criterion: str = Field(min_length=1)
-    points: float
+    points: float = Field(allow_inf_nan=False)
     tags: list[str]
 
     @field_validator("points")
@@ -227,7 +227,7 @@ def files(location: str) -> list[Path]:
         if not found:
             raise DataError([f"{location}: no *.jsonl files in this folder"])
         return found
-    if location.count("/") >= 1 and not location.startswith((".", "/", "~")) and not os.path.isabs(location):
+    if "/" in location and not location.startswith((".", "~")) and not os.path.isabs(location):  # ORG/NAME[/FILE]
         found = _hub_files(location)
         if not found:
             raise DataError([f"{location}: the Hub dataset holds no such JSON Lines file"])
