@@ -30,6 +30,7 @@ import sys
 from pathlib import Path
 
 from xpert_pytest.data.schema import Exemplar, Task
+from xpert_pytest.data.taxonomy import read_card
 from xpert_pytest.grading.judge import parse_verdicts
 from xpert_pytest.grading.prompts import judge_messages, task_text
 
@@ -64,7 +65,8 @@ def check(path: Path) -> int:
 def judge(path: Path, answer: Path | None) -> None:
     task = load(path)
     text = task.reference_answer if answer is None else answer.read_text(encoding="utf-8")
-    for message in judge_messages(task, text, shots=[]):
+    taxonomy = read_card(ROOT / "benchmark" / "README.md")  # the vocabulary the task will be graded in
+    for message in judge_messages(task, text, [], taxonomy):
         print(f"===== {message['role']} =====")
         print(message["content"])
 

@@ -6,7 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from xpert_pytest.data.locate import packaged_dataset
 from xpert_pytest.data.schema import CANARY
+from xpert_pytest.data.taxonomy import CARD_KEY, read_card
+
+XPERT_TAXONOMY = read_card(packaged_dataset() / "README.md")  # the vocabulary our own card declares
 
 PROVENANCE: dict[str, Any] = {
     "author": "XpertBench test suite",
@@ -16,7 +22,10 @@ PROVENANCE: dict[str, Any] = {
     "created": "2026-11-27",
     "canary": CANARY,
 }
-CANARY_CARD = f"# Test set\n\n{CANARY}\n\n<!-- xpert:stats:start -->\n<!-- xpert:stats:end -->\n"
+CANARY_CARD = (
+    "---\n" + yaml.safe_dump({CARD_KEY: XPERT_TAXONOMY.card_block()}, sort_keys=False, allow_unicode=True) + "---\n"
+    f"# Test set\n\n{CANARY}\n\n<!-- xpert:stats:start -->\n<!-- xpert:stats:end -->\n"
+)
 IMPORTANCE = {10: "essential", 9: "essential", 8: "essential", 7: "important", 5: "important", 4: "important", 2: "optional", 1: "optional"}
 
 

@@ -67,6 +67,30 @@ def test_stats_and_card(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "| Law | Contract Compliance & Regulatory Response | 1 |" in card
 
 
+HEALTHBENCH = Path(__file__).resolve().parent / "fixtures" / "healthbench"
+
+
+def test_validate_stats_and_calibrate_take_an_imported_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = f"healthbench:{HEALTHBENCH}"
+    assert main(["validate", spec]) == 0
+    assert f"healthbench:{HEALTHBENCH.resolve()}: 4 tasks, 0 anchors: ok (read as healthbench;" in capsys.readouterr().err
+    assert main(["stats", spec]) == 0
+    out = capsys.readouterr().out
+    assert "| Emergency referrals | Non emergent | 1 |" in out and "| **Emergency referrals** | **all** | **2** |" in out
+    assert "| accuracy | 35 | 59.3% |" in out  # positive points on that axis: 10 + 7 (stroke), 9 (ankle), 4, 5
+    assert "No graded anchors." in out
+    assert main(["calibrate", spec, "--judge", "openai/j", "-o", str(tmp_path / "cal")]) == 1
+    assert "no graded anchors to calibrate the judge against" in capsys.readouterr().err
+    assert main(["card", spec]) == 1
+    assert "xpert card works on XpertBench dataset folders" in capsys.readouterr().err
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"prompt": []}\n', encoding="utf-8")
+    assert main(["validate", f"healthbench:{bad}"]) == 1
+    assert f"{bad}:1: field prompt: List should have at least 1 item" in capsys.readouterr().err
+    assert main(["stats", "nope:x"]) == 1
+    assert "unknown dataset format 'nope'; known formats: xpertbench, healthbench" in capsys.readouterr().err
+
+
 def test_publish_fails_clearly_offline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = factory.write_dataset(tmp_path)
     assert main(["publish", str(folder), "--repo-id", "xpertbench/test"]) == 1
@@ -100,6 +124,11 @@ def test_report_command_errors_are_messages(pytester: pytest.Pytester, capsys: p
     foreign.write_text(json.dumps(data), encoding="utf-8")
     assert main(["report", str(foreign), "-o", str(pytester.path / "out")]) == 0
     assert "astrology" in (pytester.path / "out" / "index.html").read_text(encoding="utf-8")
+    del data["taxonomy"]  # as written before results recorded the taxonomy: our packaged card's titles
+    data["schema_version"] = 2
+    foreign.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["report", str(foreign), "-o", str(pytester.path / "old")]) == 0
+    assert "Law · Contract Compliance &amp; Regulatory Response" in (pytester.path / "old" / "index.html").read_text(encoding="utf-8")
     (pytester.path / "afile").write_text("", encoding="utf-8")
     assert main(["report", str(run), "-o", str(pytester.path / "afile")]) == 1
     assert "-o " + str(pytester.path / "afile") + ": cannot be used as the output folder" in capsys.readouterr().err

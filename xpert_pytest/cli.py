@@ -8,8 +8,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from xpert_pytest.data.dataset import Benchmark, DataError, default_exemplar_dir, load_local
-from xpert_pytest.data.locate import default_dataset, describe
+from xpert_pytest.data.dataset import NATIVE, Benchmark, DataError, default_exemplar_dir, load_local
+from xpert_pytest.data.formats.registry import describe, load, parse
+from xpert_pytest.data.locate import default_dataset
 from xpert_pytest.numbers.uncertainty import DEFAULT_RESAMPLES
 from xpert_pytest.plugin.settings import MAX_CONCURRENCY, MAX_RESAMPLES, MIN_RESAMPLES
 
@@ -20,7 +21,10 @@ if TYPE_CHECKING:
     from xpert_pytest.plugin.settings import Settings
 
 
-DATASET_HELP = "dataset folder (default: a benchmark/ folder in or above this directory, else the packaged task set)"
+DATASET_HELP = (
+    "dataset folder, or FORMAT:PATH_OR_HUB_ID for an imported benchmark, e.g. healthbench:oss_eval.jsonl "
+    "(default: a benchmark/ folder in or above this directory, else the packaged task set)"
+)
 USAGE_ERROR = 4  # as pytest's: the input does not fit
 
 
@@ -40,12 +44,29 @@ def _folders(args: argparse.Namespace) -> tuple[Path, Path | None]:
     return Path(args.path), exemplars
 
 
-def _load(args: argparse.Namespace) -> Benchmark:
-    folder, exemplars = _folders(args)
+def _imported(args: argparse.Namespace) -> bool:
+    """Whether the dataset named is an imported format, not an XpertBench folder."""
+    if args.path is None:
+        return False
     try:
+        return parse(args.path)[0].name != NATIVE
+    except DataError as exc:
+        raise CommandError("\n".join(exc.problems)) from exc
+
+
+def _load(args: argparse.Namespace) -> Benchmark:
+    try:
+        if _imported(args):
+            return load(args.path, args.exemplars)
+        folder, exemplars = _folders(args)
         return load_local(folder, exemplars)
     except DataError as exc:
         raise CommandError("\n".join([*exc.problems, f"{len(exc.problems)} error(s): the data does not load"])) from exc
+
+
+def _native_only(args: argparse.Namespace, what: str) -> None:
+    if _imported(args):
+        raise CommandError(f"{args.path}: {what} works on XpertBench dataset folders; an imported benchmark is read as released")
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -53,6 +74,13 @@ def _validate(args: argparse.Namespace) -> int:
     from xpert_pytest.data.lint import lint
 
     bench = _load(args)
+    if bench.format != NATIVE:
+        print(
+            f"{describe(args.path)}: {len(bench.tasks)} tasks, {bench.anchors} anchors: ok "
+            f"(read as {bench.format}; the XpertBench authoring rules apply to its own tasks only)",
+            file=sys.stderr,
+        )
+        return 0
     card = Path(args.path) / "README.md"
     problems = [str(p) for p in lint(bench, card, Path(args.path) / "checks")]
     if card.is_file() and render_card(card.read_text(encoding="utf-8"), bench) != card.read_text(encoding="utf-8"):
@@ -78,6 +106,7 @@ def _stats(args: argparse.Namespace) -> int:
 def _card(args: argparse.Namespace) -> int:
     from xpert_pytest.data.hub import render_card
 
+    _native_only(args, "xpert card")
     bench = _load(args)
     card = Path(args.path) / "README.md"
     if not card.is_file():
@@ -90,6 +119,7 @@ def _card(args: argparse.Namespace) -> int:
 def _publish(args: argparse.Namespace) -> int:
     from xpert_pytest.data.hub import PublishError, publish
 
+    _native_only(args, "xpert publish")
     bench = _load(args)
     folder, exemplars = _folders(args)
     try:
@@ -285,6 +315,11 @@ def _calibrate(args: argparse.Namespace) -> int:
     from xpert_pytest.plugin.settings import SettingsError, check_provider_args, parse_assignments
 
     bench = _load(args)
+    if not bench.anchors and not args.leniency:
+        raise CommandError(
+            f"{describe(args.path)}: no graded anchors to calibrate the judge against "
+            "(give --exemplars: answers graded per checkpoint, in XpertBench's exemplar format)"
+        )
     try:
         judge_args = parse_assignments(args.judge_arg or [], "--judge-arg")
     except SettingsError as exc:

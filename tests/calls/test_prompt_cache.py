@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,7 +15,7 @@ from xpert_pytest.calls.cache import CallCache
 from xpert_pytest.calls.gateway import ModelClient, import_litellm
 from xpert_pytest.calls.pricing import Price
 from xpert_pytest.calls.prompt_cache import explicit_breakpoints
-from xpert_pytest.data.dataset import load_benchmark
+from xpert_pytest.data.dataset import Benchmark, load_benchmark
 from xpert_pytest.data.schema import Task
 from xpert_pytest.grading.prompts import judge_messages
 from xpert_pytest.testing.loopback import LoopbackServer
@@ -41,13 +43,19 @@ def test_only_claude_gets_explicit_breakpoints(model: str, marked: bool) -> None
 
 
 @pytest.fixture(scope="module")
-def long_task(tmp_path_factory: pytest.TempPathFactory) -> Task:
-    """A task whose judge prompt is past the providers' 1,024-token minimum for caching."""
+def long_bench(tmp_path_factory: pytest.TempPathFactory) -> Benchmark:
+    """One task whose judge prompt is past the providers' 1,024-token minimum for caching."""
     root = tmp_path_factory.mktemp("long")
     record = factory.task("fin-t-0009", "finance", "equity-research", [10, 7, 2] * 8,
                           reference_answer="Worked solution with every figure recomputed. " * 120)
     factory.write_dataset(root, [record])
-    return load_benchmark(str(root / "benchmark")).by_id["fin-t-0009"]
+    return load_benchmark(str(root / "benchmark"))
+
+
+@pytest.fixture(scope="module")
+def judge_view(long_bench: Benchmark) -> Callable[..., list[dict[str, Any]]]:
+    """The judge's messages for an answer to the long task."""
+    return lambda answer, **kw: judge_messages(long_bench.by_id["fin-t-0009"], answer, [], long_bench.taxonomy, **kw)
 
 
 def _params(server: LoopbackServer, *, anthropic: bool = False) -> dict[str, object]:
@@ -60,12 +68,12 @@ def _text_tokens(messages: list[dict[str, object]]) -> int:
 
 
 def test_openai_cached_tokens_are_recorded_and_priced_at_the_models_cache_rate(
-    loopback: LoopbackServer, long_task: Task, tmp_path: Path
+    loopback: LoopbackServer, judge_view: Callable[..., list[dict[str, Any]]], tmp_path: Path
 ) -> None:
     client = ModelClient("openai/gpt-4o-mini", _params(loopback), cache=CallCache(tmp_path / "c.sqlite"))
-    first_messages = judge_messages(long_task, "Memo of model A: c01.", [])
+    first_messages = judge_view("Memo of model A: c01.")
     first = asyncio.run(client.complete(first_messages))
-    second_messages = judge_messages(long_task, "Model B's memo, longer: c02, c04.", [])
+    second_messages = judge_view("Model B's memo, longer: c02, c04.")
     second = asyncio.run(client.complete(second_messages))
     assert first.cached_tokens == 0 and first.cache_write_tokens is None
     system, user = second_messages
@@ -87,13 +95,13 @@ def test_openai_cached_tokens_are_recorded_and_priced_at_the_models_cache_rate(
 
 
 def test_anthropic_gets_the_breakpoint_on_the_wire_and_its_cache_reads_and_writes_are_priced(
-    loopback: LoopbackServer, long_task: Task
+    loopback: LoopbackServer, judge_view: Callable[..., list[dict[str, Any]]]
 ) -> None:
     model = "anthropic/claude-sonnet-4-5"
     client = ModelClient(model, _params(loopback, anthropic=True), cache=None)
-    first_messages = judge_messages(long_task, "Memo of model A: c01.", [], breakpoint=explicit_breakpoints(model))
+    first_messages = judge_view("Memo of model A: c01.", breakpoint=explicit_breakpoints(model))
     first = asyncio.run(client.complete(first_messages))
-    second = asyncio.run(client.complete(judge_messages(long_task, "Model B: c02.", [], breakpoint=True)))
+    second = asyncio.run(client.complete(judge_view("Model B: c02.", breakpoint=True)))
     wire = loopback.bodies[-1]
     assert wire["messages"][0]["content"][0]["cache_control"] == {"type": "ephemeral"}
     assert "cache_control" not in wire["messages"][0]["content"][1]
@@ -116,18 +124,20 @@ def test_anthropic_gets_the_breakpoint_on_the_wire_and_its_cache_reads_and_write
     assert second.cost_usd < first.cost_usd
 
 
-def test_a_configured_price_charges_cache_reads_and_writes_at_their_own_rates(loopback: LoopbackServer, long_task: Task) -> None:
+def test_a_configured_price_charges_cache_reads_and_writes_at_their_own_rates(
+    loopback: LoopbackServer, judge_view: Callable[..., list[dict[str, Any]]]
+) -> None:
     discounted = Price(10.0, 30.0, cached_input=1.0, cache_write=12.5)
     client = ModelClient("anthropic/claude-house-model", _params(loopback, anthropic=True), cache=None, price=discounted)
-    first = asyncio.run(client.complete(judge_messages(long_task, "A: c01.", [], breakpoint=True)))
-    second = asyncio.run(client.complete(judge_messages(long_task, "B: c02.", [], breakpoint=True)))
+    first = asyncio.run(client.complete(judge_view("A: c01.", breakpoint=True)))
+    second = asyncio.run(client.complete(judge_view("B: c02.", breakpoint=True)))
     assert first.cache_write_tokens and second.cached_tokens
     for call in (first, second):
         fresh = call.prompt_tokens - call.cached_tokens - call.cache_write_tokens
         expected = (10.0 * fresh + 1.0 * call.cached_tokens + 12.5 * call.cache_write_tokens + 30.0 * call.completion_tokens) / 1e6
         assert call.cost_usd == pytest.approx(expected)
     full = ModelClient("openai/house-model", _params(loopback), cache=None, price=Price(10.0, 30.0))
-    asyncio.run(full.complete(judge_messages(long_task, "A: c01.", [])))
-    again = asyncio.run(full.complete(judge_messages(long_task, "B: c02.", [])))
+    asyncio.run(full.complete(judge_view("A: c01.")))
+    again = asyncio.run(full.complete(judge_view("B: c02.")))
     assert again.cached_tokens  # no cached-input price given: cached input costs the input price
     assert again.cost_usd == pytest.approx((10.0 * again.prompt_tokens + 30.0 * again.completion_tokens) / 1e6)

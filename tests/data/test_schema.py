@@ -6,12 +6,14 @@ import pytest
 from pydantic import ValidationError
 
 from tests import factory
-from xpert_pytest.data.schema import Exemplar, Task
+from xpert_pytest.data.schema import TAXONOMY, Exemplar, Task
+
+IN_XPERT = {TAXONOMY: factory.XPERT_TAXONOMY}
 
 
 def _errors(record: dict[str, Any], model: type = Task) -> str:
     with pytest.raises(ValidationError) as excinfo:
-        model.model_validate(record)
+        model.model_validate(record, context=IN_XPERT)
     return str(excinfo.value)
 
 
@@ -36,6 +38,38 @@ def test_bad_task_fields_are_named(change: dict[str, Any], expected: str) -> Non
     assert expected in _errors(record)
 
 
+def test_the_vocabulary_is_the_taxonomy_given_and_none_without_one() -> None:
+    record = factory.task("law-x-0001", "law", "legal-research", [9, 9]) | {"domain": "astrology"}
+    assert Task.model_validate(record).domain == "astrology"  # no taxonomy: the shape only
+    imported = factory.XPERT_TAXONOMY.model_copy(update={"dimensions": ["accuracy"]})
+    assert "unknown dimension 'Accuracy & Factual Correctness'; expected one of accuracy" in str(
+        pytest.raises(ValidationError, Task.model_validate, factory.task("law-x-0001", "law", "legal-research", [9]),
+                      context={TAXONOMY: imported}).value
+    )
+
+
+def test_a_task_has_a_prompt_or_a_conversation_ending_with_the_user() -> None:
+    record = factory.task("hc-x-0001", "healthcare", "clinical-diagnosis", [9])
+    record["conversation"] = [{"role": "user", "content": "Hello"}]
+    assert "either a prompt or a conversation" in _errors(record)
+    record["prompt"] = ""
+    record["conversation"].append({"role": "assistant", "content": "Hi"})
+    assert "the last turn must be the user's" in _errors(record)
+    record["conversation"].pop()
+    assert Task.model_validate(record, context=IN_XPERT).conversation[0].content == "Hello"
+
+
+def test_native_tasks_need_a_reference_a_date_and_a_canary() -> None:
+    record = factory.task("hc-x-0001", "healthcare", "clinical-diagnosis", [9]) | {"reference_answer": None}
+    assert "field reference_answer: required for a task that is not imported" in _errors(record)
+    record = factory.task("hc-x-0001", "healthcare", "clinical-diagnosis", [9])
+    del record["provenance"]["canary"]
+    assert "field provenance.canary: required for a record that is not imported" in _errors(record)
+    record["provenance"]["imported_from"] = "elsewhere"
+    assert Task.model_validate(record, context=IN_XPERT).provenance.canary is None
+    assert "'healthbench' is only for imported tasks" in _errors(factory.task("hc-x-0001", "healthcare", "clinical-diagnosis", [9]) | {"scoring": "healthbench"})
+
+
 def test_unknown_dimension_duplicate_checkpoint_and_weight_range() -> None:
     record = factory.task("law-x-0001", "law", "legal-research", [9, 9, 9])
     record["rubric"][0]["dimension"] = "Vibes"
@@ -52,7 +86,7 @@ def test_unknown_dimension_duplicate_checkpoint_and_weight_range() -> None:
 def test_negative_weights_only_for_imported_penalty_criteria() -> None:
     record = factory.task("hc-x-0001", "healthcare", "clinical-diagnosis", [9, -5, 4])
     record["provenance"]["imported_from"] = "HealthBench-style rubric"
-    assert Task.model_validate(record).rubric[1].weight == -5
+    assert Task.model_validate(record, context=IN_XPERT).rubric[1].weight == -5
     record = factory.task("hc-x-0001", "healthcare", "clinical-diagnosis", [-9, -5])
     record["provenance"]["imported_from"] = "HealthBench-style rubric"
     assert "no checkpoint has a positive weight" in _errors(record)

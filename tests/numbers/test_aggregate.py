@@ -62,3 +62,11 @@ def test_no_share_when_no_judge_call_reported_cached_tokens() -> None:
     assert (silent.judge_input_tokens, silent.judge_cached_share) == (3000, None)
     warm = summarize([_judged(CallRecord(role="judge", model="j", prompt_tokens=3000, cached_tokens=0, cached=True))])
     assert (warm.judge_input_tokens, warm.judge_cached_share) == (0, None)
+
+
+def test_healthbench_means_are_clipped_after_averaging_unclipped_task_scores() -> None:
+    results = [_result("a", "hedging", -0.5), _result("b", "hedging", 0.3), _result("c", "global_health", 1.0)]
+    healthbench = summarize(results, scoring="healthbench")
+    assert healthbench.overall.mean == pytest.approx((-0.5 + 0.3 + 1.0) / 3)  # 0.2667: inside [0, 1], as is
+    assert healthbench.by_domain["hedging"].mean == 0.0  # mean -0.1, clipped
+    assert summarize(results).by_domain["hedging"].mean == pytest.approx(-0.1)  # the xpertbench rule clips tasks, not means

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factory import XPERT_TAXONOMY
 from xpert_pytest.numbers.analysis import statistics, weight_shares
 from xpert_pytest.numbers.results import CheckpointResult, TaskResult
 from xpert_pytest.numbers.uncertainty import mean_ci, ratio_ci
@@ -27,7 +28,9 @@ TASKS = [
 
 
 def test_dimension_shares_pool_positive_weight_over_all_tasks() -> None:
-    by_dimension, by_group = weight_shares(TASKS, resamples=300, seed=7)
+    by_dimension, by_group = weight_shares(
+        TASKS, resamples=300, seed=7, dimensions=XPERT_TAXONOMY.dimensions, groups=XPERT_TAXONOMY.skill_groups
+    )
     assert set(by_dimension) == {ACCURACY, LOGIC, LANGUAGE}
     assert by_dimension[ACCURACY].value == pytest.approx((5 + 2 + 3) / (5 + 4 + 2 + 3))
     assert by_dimension[LOGIC].value == pytest.approx(6 / 9)
@@ -59,3 +62,23 @@ def test_statistics_cover_overall_domains_and_categories() -> None:
     assert stats.by_domain["law"].model_dump() == {"value": law.value, "low": None, "high": None, "n": 2, "meaningful": False}
     assert stats.by_category["finance/c"].value == pytest.approx(0.7)
     assert stats.epochs is None
+
+
+def test_healthbench_rule_clips_means_and_scores_an_axis_per_task() -> None:
+    """By hand, as the published evaluation computes it: per task, met points over positive points
+    of that axis; the mean over the tasks that have a positive checkpoint of the axis; then clip."""
+    tasks = [
+        _task("a", "hedging", -0.6, [_verdict("c1", "accuracy", 5, True), _verdict("c2", "accuracy", -3, True), _verdict("c3", "accuracy", 2, False)]),
+        _task("b", "hedging", -0.2, [_verdict("c1", "accuracy", 4, False), _verdict("c2", "completeness", 6, False)]),
+        _task("c", "global_health", 0.3, [_verdict("c1", "accuracy", -2, True), _verdict("c2", "completeness", 5, True)]),
+    ]
+    stats = statistics(tasks, resamples=300, seed=7, scoring="healthbench")
+    assert stats.overall is not None and stats.overall.value == 0.0  # mean -0.1667, clipped
+    assert stats.by_domain["hedging"].value == 0.0  # mean -0.4, clipped
+    assert stats.by_domain["global_health"].value == pytest.approx(0.3)
+    assert stats.by_dimension["accuracy"].value == pytest.approx(((5 - 3) / 7 + 0 / 4) / 2)  # task c has no positive accuracy item
+    assert stats.by_dimension["accuracy"].n == 2
+    assert stats.by_dimension["completeness"].value == pytest.approx((0 / 6 + 5 / 5) / 2)
+    pooled = statistics(tasks, resamples=300, seed=7)
+    assert pooled.overall is not None and pooled.overall.value == pytest.approx((-0.6 - 0.2 + 0.3) / 3)  # no clipping
+    assert pooled.by_dimension["accuracy"].value == pytest.approx(5 / (5 + 2 + 4))

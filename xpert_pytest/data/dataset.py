@@ -3,7 +3,9 @@
 A local dataset folder is read straight from its JSON Lines files: it is the same data that
 `datasets.load_dataset(folder)` yields (a test holds the two equal), without importing
 `datasets` and pyarrow or writing an Arrow cache on every pytest run. A Hub id goes through
-`datasets`, imported only then.
+`datasets`, imported only then. Either way the dataset card (`README.md`) declares the
+taxonomy the records are validated against. This module reads XpertBench's own format;
+`formats` selects it or an importer from `FORMAT:PATH`.
 """
 
 from __future__ import annotations
@@ -19,11 +21,15 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from xpert_pytest.data.schema import Exemplar, Task
+from xpert_pytest.data.rules import DEFAULT, Scoring
+from xpert_pytest.data.schema import TAXONOMY, Exemplar, Task
+from xpert_pytest.data.taxonomy import Taxonomy, TaxonomyError, parse_card, read_card
 
 DATA_GLOB = "data/*.jsonl"
 EXEMPLAR_GLOB = "*.jsonl"
 SPLIT = "test"
+CARD = "README.md"
+NATIVE = "xpertbench"
 
 
 class DataError(Exception):
@@ -53,8 +59,11 @@ class Benchmark:
     tasks: list[Task]
     exemplars: dict[str, list[Exemplar]]
     fingerprint: str
+    taxonomy: Taxonomy
     where: dict[str, Located | str] = field(default_factory=dict)
     exemplars_source: str = "none"
+    format: str = NATIVE
+    scoring: Scoring = DEFAULT
 
     @property
     def anchors(self) -> int:
@@ -108,12 +117,17 @@ def read_jsonl(path: Path, problems: list[str]) -> Iterator[tuple[Located, dict[
 
 
 def validate_rows(
-    model: type[BaseModel], rows: Iterable[tuple[Located | str, dict[str, Any]]], key: str, problems: list[str]
+    model: type[BaseModel],
+    rows: Iterable[tuple[Located | str, dict[str, Any]]],
+    key: str,
+    problems: list[str],
+    taxonomy: Taxonomy | None = None,
 ) -> Iterator[tuple[Located | str, Any]]:
+    context = {TAXONOMY: taxonomy} if taxonomy is not None else None
     for where, row in rows:
         record_id = row.get(key) if isinstance(row.get(key), str) else None
         try:
-            yield where, model.model_validate(row)
+            yield where, model.model_validate(row, context=context)
         except ValidationError as exc:
             problems.extend(format_validation_error(where, record_id, exc))
 
@@ -203,11 +217,15 @@ def load_local(folder: Path, exemplar_dir: Path | None, explicit_exemplars: bool
     data_files = _files(folder, DATA_GLOB, problems)
     if not data_files and not problems:
         raise DataError([f"{folder}: no data files matching {DATA_GLOB}"])
+    try:
+        taxonomy = read_card(folder / CARD)
+    except TaxonomyError as exc:
+        raise DataError([str(exc)]) from exc
     rows: list[tuple[Located | str, dict[str, Any]]] = [
         item for path in data_files for item in read_jsonl(path, problems)
     ]
     unreadable = bool(problems)
-    tasks = check_tasks(list(validate_rows(Task, rows, "id", problems)), problems)
+    tasks = check_tasks(list(validate_rows(Task, rows, "id", problems, taxonomy)), problems)
     if explicit_exemplars and exemplar_dir is not None and not exemplar_dir.is_dir():
         raise DataError([f"{exemplar_dir}: --xpert-exemplars is not a folder of graded anchors (*.jsonl)"])
     exemplar_files = _files(exemplar_dir, EXEMPLAR_GLOB, problems) if exemplar_dir else []
@@ -231,9 +249,27 @@ def load_local(folder: Path, exemplar_dir: Path | None, explicit_exemplars: bool
         tasks=tasks,
         exemplars=exemplars,
         fingerprint=fingerprint([*data_files, *exemplar_files]),
+        taxonomy=taxonomy,
         where=where,
         exemplars_source=str(exemplar_dir.resolve()) if exemplar_dir else "none",
     )
+
+
+def hub_card(repo_id: str) -> Taxonomy:
+    """The taxonomy of a Hub dataset's card (a local folder given as the id: its README.md)."""
+    if os.path.isdir(repo_id):
+        card = Path(repo_id) / CARD
+    else:
+        from huggingface_hub import hf_hub_download
+
+        try:
+            card = Path(hf_hub_download(repo_id, CARD, repo_type="dataset"))
+        except Exception as exc:  # offline, missing, private: many unrelated types
+            raise DataError([f"{repo_id}: cannot fetch its dataset card {CARD}: {type(exc).__name__}: {exc}"]) from exc
+    try:
+        return parse_card(card.read_text(encoding="utf-8"), f"{repo_id}:{CARD}")
+    except TaxonomyError as exc:
+        raise DataError([str(exc)]) from exc
 
 
 def load_hub(repo_id: str, cache_dir: str | None = None) -> Benchmark:
@@ -245,8 +281,9 @@ def load_hub(repo_id: str, cache_dir: str | None = None) -> Benchmark:
         table = datasets.load_dataset(repo_id, "all", split=SPLIT, cache_dir=cache_dir)
     except Exception as exc:  # datasets raises many unrelated types for "cannot resolve"
         raise DataError([f"{repo_id}: cannot load dataset: {type(exc).__name__}: {exc}"]) from exc
+    taxonomy = hub_card(repo_id)
     rows: list[tuple[Located | str, dict[str, Any]]] = [(f"{repo_id}[{i}]", row) for i, row in enumerate(table)]
-    tasks = check_tasks(list(validate_rows(Task, rows, "id", problems)), problems)
+    tasks = check_tasks(list(validate_rows(Task, rows, "id", problems, taxonomy)), problems)
     invalid = _invalid_ids(rows, tasks)
     try:
         anchor_table = datasets.load_dataset(repo_id, "exemplars", split=SPLIT, cache_dir=cache_dir)
@@ -261,7 +298,8 @@ def load_hub(repo_id: str, cache_dir: str | None = None) -> Benchmark:
     if problems:
         raise DataError(problems)
     return Benchmark(
-        name=repo_id, tasks=tasks, exemplars=exemplars, fingerprint=table._fingerprint, exemplars_source=f"{repo_id}:exemplars"
+        name=repo_id, tasks=tasks, exemplars=exemplars, fingerprint=table._fingerprint, taxonomy=taxonomy,
+        exemplars_source=f"{repo_id}:exemplars",
     )
 
 

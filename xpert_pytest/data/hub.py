@@ -3,7 +3,9 @@
 Features are declared rather than inferred: inference types an all-empty `reviewers` list as
 null and reads ISO dates as timestamps, and then the `all` config cannot merge the domain files.
 The card's YAML and its statistics section are generated from the data (`xpert card`), so the
-card cannot drift from what it describes; `xpert validate` reports a stale card.
+card cannot drift from what it describes; `xpert validate` reports a stale card. The one part
+of the YAML that is not generated is the `taxonomy:` block: the card declares it, the loader
+reads it, and a regenerated card carries it over as it was read.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 from xpert_pytest.data.dataset import Benchmark
 from xpert_pytest.data.stats import compute, markdown
-from xpert_pytest.data.taxonomy import DOMAINS
+from xpert_pytest.data.taxonomy import CARD_KEY
 
 STATS_START = "<!-- xpert:stats:start -->"
 STATS_END = "<!-- xpert:stats:end -->"
@@ -86,7 +88,7 @@ def exemplar_features() -> Any:
 
 
 def front_matter(bench: Benchmark, with_exemplars: bool = False) -> dict[str, Any]:
-    domains = [d for d in DOMAINS if any(t.domain == d for t in bench.tasks)]
+    domains = [d for d in bench.taxonomy.domains if any(t.domain == d for t in bench.tasks)]
     languages = sorted({t.language.split("-")[0] for t in bench.tasks})
     configs: list[dict[str, Any]] = [
         {"config_name": "all", "default": True, "data_files": [{"split": SPLIT, "path": "data/*.jsonl"}]}
@@ -102,6 +104,7 @@ def front_matter(bench: Benchmark, with_exemplars: bool = False) -> dict[str, An
         "task_categories": ["text-generation"],
         "tags": ["benchmark", "rubric", "llm-as-a-judge", "expert-tasks"],
         "size_categories": ["n<1K"] if len(bench.tasks) < 1000 else ["1K<n<10K"],
+        CARD_KEY: bench.taxonomy.card_block(),
         "configs": configs,
         "dataset_info": info,
     }

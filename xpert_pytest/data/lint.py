@@ -20,7 +20,6 @@ from pathlib import Path
 
 from xpert_pytest.data.dataset import Benchmark, Located
 from xpert_pytest.data.schema import CANARY, Task
-from xpert_pytest.data.taxonomy import IMPORTANCE_WEIGHTS
 
 MIN_CHECKPOINTS = 15
 MAX_CHECKPOINTS = 40
@@ -37,6 +36,12 @@ QUANTITY = re.compile(
 )
 AVOIDING = re.compile(r"^\s*(?:does not|doesn't|do not|avoids?|never|refrains?|no |not |is not|不|未|没有|避免|无)", re.IGNORECASE)
 EXPERT_CLAIM = re.compile(r"expert[- ]graded|graded by (?:an? |the )?(?:credentialed |domain )?experts?\b", re.IGNORECASE)
+# Weight bands each importance class must fall in (the paper's examples use 10 / 7 / 2).
+IMPORTANCE_WEIGHTS: dict[str, range] = {
+    "essential": range(8, 11),
+    "important": range(4, 8),
+    "optional": range(1, 4),
+}
 LENGTH = re.compile(r"\b(?:word count|words?\b|length|concise|brevity|pages?\b)|字数|篇幅|字以内", re.IGNORECASE)
 
 

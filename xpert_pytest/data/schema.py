@@ -1,38 +1,35 @@
 """Pydantic records for what XpertBench reads: tasks, checkpoints, exemplars, judge answers.
 
 Every file the package reads is validated through these models; cross-record rules (unique
-task ids, exemplar coverage) live in `dataset`, which knows the file names to report.
+task ids, exemplar coverage) live in `dataset`, which knows the file names to report. Which
+domains, categories and dimensions exist is the dataset's own taxonomy: the loaders validate
+with `context={"taxonomy": ...}`, and a record validated without one is checked for its shape
+only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, model_validator
 
-from xpert_pytest.data.taxonomy import DIMENSIONS, DOMAINS
+from xpert_pytest.data.rules import DEFAULT, Scoring, task_score
+from xpert_pytest.data.taxonomy import SLUG, Taxonomy
 
-SLUG = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 CANARY = "xpertbench:canary:b9261a7b-61d0-43b9-9037-85230b70364b"
+TAXONOMY = "taxonomy"
 
 Importance = Literal["essential", "important", "optional"]
+Role = Literal["system", "developer", "user", "assistant"]
 
 
-def _one_of(allowed: Iterable[str], what: str) -> AfterValidator:
-    names = tuple(allowed)
-
-    def check(value: str) -> str:
-        if value not in names:
-            raise ValueError(f"unknown {what} {value!r}; expected one of {', '.join(names)}")
-        return value
-
-    return AfterValidator(check)
-
-
-Dimension = Annotated[str, _one_of(DIMENSIONS, "dimension")]
-Domain = Annotated[str, _one_of(DOMAINS, "domain")]
+def vocabulary(info: ValidationInfo) -> Taxonomy | None:
+    """The taxonomy the record is validated against, when the loader gave one."""
+    context = info.context if isinstance(info.context, dict) else {}
+    taxonomy = context.get(TAXONOMY)
+    return taxonomy if isinstance(taxonomy, Taxonomy) else None
 
 
 class Record(BaseModel):
@@ -40,19 +37,27 @@ class Record(BaseModel):
 
 
 class Provenance(Record):
-    """Who made a record and whether a credentialed expert has reviewed it yet."""
+    """Who made a record and whether a credentialed expert has reviewed it yet.
+
+    An imported record (`imported_from`) keeps what its source publishes: its canary string if it
+    has one, and no creation date where the source gives none; our own records need both.
+    """
 
     author: str = Field(min_length=1)
     expert_reviewed: bool
     reviewers: list[str] = Field(default_factory=list)
     license: str = Field(min_length=1)
-    created: dt.date
-    canary: str
+    created: dt.date | None = None
+    canary: str | None = None
     imported_from: str | None = None
     notes: str | None = None
 
     @model_validator(mode="after")
     def _review_is_named(self) -> Provenance:
+        if self.imported_from is None:
+            missing = [name for name in ("created", "canary") if getattr(self, name) is None]
+            if missing:
+                raise ValueError(f"field provenance.{missing[0]}: required for a record that is not imported")
         if self.expert_reviewed and not self.reviewers:
             raise ValueError("field provenance.reviewers: expert_reviewed is true but no reviewer is named")
         if not self.expert_reviewed and self.reviewers:
@@ -73,10 +78,11 @@ class Checkpoint(Record):
     text: str = Field(min_length=1)
     importance: Importance
     weight: int
-    dimension: Dimension
+    dimension: str = Field(min_length=1)
     tolerance: str | None = Field(default=None, min_length=1)
     carried_forward_from: list[str] = Field(default_factory=list)
     alternatives: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)  # an imported format's own labels (HealthBench: level:*, cluster:*)
 
 
 TaskKind = Literal["deliverable", "draft-review"]
@@ -106,30 +112,48 @@ class Attachment(Record):
     content: str = Field(min_length=1)
 
 
+class Message(Record):
+    """One turn of a conversation that the model under test continues."""
+
+    role: Role
+    content: str
+
+
 class Task(Record):
+    """A task gives the model either a `prompt` (with its attachments) or a `conversation` to
+    continue, never both; `scoring` names the format's rule (see `rules`)."""
+
     id: str = Field(pattern=SLUG)
-    domain: Domain
-    category: str
+    domain: str = Field(pattern=SLUG)
+    category: str = Field(pattern=SLUG)
     subcategory: str | None = None
     title: str = Field(min_length=1)
-    prompt: str = Field(min_length=1)
+    prompt: str = ""
+    conversation: list[Message] = Field(default_factory=list)
     attachments: list[Attachment] = Field(default_factory=list)
-    reference_answer: str = Field(min_length=1)
+    reference_answer: str | None = None
     language: str = Field(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]+)*$")
     rubric: list[Checkpoint] = Field(min_length=1)
     provenance: Provenance
     kind: TaskKind = "deliverable"
     pilot: Pilot | None = None
     reference_check: ReferenceCheck | None = None
+    scoring: Scoring = DEFAULT
 
     @model_validator(mode="after")
-    def _consistent(self) -> Task:
-        categories = DOMAINS[self.domain][1]
-        if self.category not in categories:
-            raise ValueError(
-                f"field category: {self.category!r} is not a category of domain {self.domain!r}; "
-                f"expected one of {', '.join(categories)}"
-            )
+    def _consistent(self, info: ValidationInfo) -> Task:
+        taxonomy = vocabulary(info)
+        if taxonomy is not None:
+            self._in_vocabulary(taxonomy)
+        if bool(self.prompt) == bool(self.conversation):
+            raise ValueError("field prompt: a task has either a prompt or a conversation (exactly one of them)")
+        if self.conversation and self.conversation[-1].role != "user":
+            raise ValueError("field conversation: the last turn must be the user's, for the model to answer")
+        imported = self.provenance.imported_from is not None
+        if not imported and not (self.reference_answer or "").strip():
+            raise ValueError("field reference_answer: required for a task that is not imported")
+        if not imported and self.scoring != DEFAULT:
+            raise ValueError(f"field scoring: {self.scoring!r} is only for imported tasks (provenance.imported_from)")
         seen: set[str] = set()
         for checkpoint in self.rubric:
             if checkpoint.id in seen:
@@ -159,17 +183,36 @@ class Task(Record):
         return self
 
     def score(self, met: Mapping[str, bool]) -> float:
-        """S = Σ met weights / Σ positive weights, clipped to [0, 1] (DESIGN §3).
+        """S = Σ met weights / Σ positive weights (DESIGN §3), clipped as the task's rule says.
 
         With positive weights only this is the paper's formula; negative weights (imported
-        penalty criteria) subtract when met. `met` maps every checkpoint id to its verdict.
+        penalty criteria) subtract when met. The `xpertbench` rule clips S to [0, 1]; the
+        `healthbench` rule leaves it unclipped and clips the means instead (`rules`). `met`
+        maps every checkpoint id to its verdict.
         """
         missing = [c.id for c in self.rubric if c.id not in met]
         if missing:
             raise ValueError(f"[{self.id}] no verdict for checkpoint(s) {', '.join(missing)}")
-        possible = sum(c.weight for c in self.rubric if c.weight > 0)
-        earned = sum(c.weight for c in self.rubric if met[c.id])
-        return min(1.0, max(0.0, earned / possible))
+        score = task_score(self.scoring, [(c.weight, met[c.id]) for c in self.rubric])
+        assert score is not None  # the validator requires a positive weight
+        return score
+
+    def _in_vocabulary(self, taxonomy: Taxonomy) -> None:
+        """Checked once per task rather than per field: a full run validates some 27,000 checkpoints."""
+        if self.domain not in taxonomy.domains:
+            raise ValueError(f"field domain: unknown domain {self.domain!r}; expected one of {', '.join(taxonomy.domains)}")
+        categories = taxonomy.domains[self.domain].categories
+        if self.category not in categories:
+            raise ValueError(
+                f"field category: {self.category!r} is not a category of domain {self.domain!r}; "
+                f"expected one of {', '.join(categories)}"
+            )
+        unknown = [c for c in self.rubric if c.dimension not in taxonomy.dimensions]
+        if unknown:
+            raise ValueError(
+                "; ".join(f"field rubric.{c.id}.dimension: unknown dimension {c.dimension!r}" for c in unknown)
+                + f"; expected one of {', '.join(taxonomy.dimensions)}"
+            )
 
     def checkpoint(self, checkpoint_id: str) -> Checkpoint:
         for checkpoint in self.rubric:

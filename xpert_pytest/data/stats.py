@@ -1,4 +1,4 @@
-"""Descriptive numbers about a task set; the dataset card quotes exactly these."""
+"""Descriptive numbers about a task set, in its own taxonomy; the dataset card quotes exactly these."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from statistics import fmean, median
 
 from xpert_pytest.data.dataset import Benchmark
-from xpert_pytest.data.taxonomy import DIMENSIONS, DOMAINS, category_title, domain_title
+from xpert_pytest.data.taxonomy import Taxonomy
 
 
 @dataclass(frozen=True)
 class DatasetStats:
+    taxonomy: Taxonomy
     tasks: int
     by_domain: dict[str, int]
     by_category: dict[tuple[str, str], int]
@@ -54,29 +55,32 @@ def compute(bench: Benchmark) -> DatasetStats:
         for checkpoint in task.rubric:
             weights[checkpoint.dimension] += max(checkpoint.weight, 0)
     by_id = bench.by_id
+    taxonomy = bench.taxonomy
     return DatasetStats(
+        taxonomy=taxonomy,
         tasks=len(bench.tasks),
         by_domain=dict(Counter(t.domain for t in bench.tasks)),
         by_category=dict(Counter((t.domain, t.category) for t in bench.tasks)),
         by_language=dict(sorted(Counter(t.language for t in bench.tasks).items())),
         checkpoints=[len(t.rubric) for t in bench.tasks],
-        weight_by_dimension={d: weights[d] for d in DIMENSIONS},
+        weight_by_dimension={d: weights[d] for d in taxonomy.dimension_order([*taxonomy.dimensions, *weights])},
         anchor_scores=sorted(
             by_id[task_id].score({v.checkpoint_id: v.met for v in anchor.verdicts})
             for task_id, anchors in bench.exemplars.items()
             for anchor in anchors
         ),
-        pilot_scores={domain: pilots[domain] for domain in DOMAINS if domain in pilots},
+        pilot_scores={domain: pilots[domain] for domain in taxonomy.domain_order(pilots)},
     )
 
 
 def markdown(stats: DatasetStats) -> str:
+    taxonomy = stats.taxonomy
     lines = ["| Domain | Category | Tasks |", "|---|---|---:|"]
-    for domain, (_, categories) in DOMAINS.items():
-        for category in categories:
+    for domain, declared in taxonomy.domains.items():
+        for category in declared.categories:
             count = stats.by_category.get((domain, category), 0)
-            lines.append(f"| {domain_title(domain)} | {category_title(domain, category)} | {count} |")
-        lines.append(f"| **{domain_title(domain)}** | **all** | **{stats.by_domain.get(domain, 0)}** |")
+            lines.append(f"| {declared.title} | {taxonomy.category_title(domain, category)} | {count} |")
+        lines.append(f"| **{declared.title}** | **all** | **{stats.by_domain.get(domain, 0)}** |")
     lines.append(f"| **All** | | **{stats.tasks}** |")
     cps = stats.checkpoints or [0]
     lines += [
@@ -91,19 +95,24 @@ def markdown(stats: DatasetStats) -> str:
     total = sum(stats.weight_by_dimension.values()) or 1
     for dimension, weight in stats.weight_by_dimension.items():
         lines.append(f"| {dimension} | {weight} | {weight / total:.1%} |")
-    scores = stats.anchor_scores or [0.0]
-    buckets = Counter(min(int(s * 10), 9) for s in scores)
-    lines += [
-        "",
-        f"Anchor answer scores (n={len(stats.anchor_scores)}): min {min(scores):.2f}, median {median(scores):.2f}, "
+    lines += ["", *anchor_lines(stats.anchor_scores), "", *pilot_lines(stats)]
+    return "\n".join(lines)
+
+
+def anchor_lines(scores: list[float]) -> list[str]:
+    """The anchors' score distribution; an imported set often has none, and its scores may fall
+    outside [0, 1] (the `healthbench` rule does not clip a task), so the ends take what is beyond."""
+    if not scores:
+        return ["No graded anchors."]
+    buckets = Counter(min(max(int(s * 10), 0), 9) for s in scores)
+    lines = [
+        f"Anchor answer scores (n={len(scores)}): min {min(scores):.2f}, median {median(scores):.2f}, "
         f"mean {fmean(scores):.2f}, max {max(scores):.2f}.",
         "",
         "| Anchor score | Anchors |",
         "|---|---:|",
     ]
-    lines += [f"| {b / 10:.1f}–{(b + 1) / 10:.1f} | {buckets[b]} |" for b in range(10) if buckets[b]]
-    lines += ["", *pilot_lines(stats)]
-    return "\n".join(lines)
+    return lines + [f"| {b / 10:.1f}–{(b + 1) / 10:.1f} | {buckets[b]} |" for b in range(10) if buckets[b]]
 
 
 def pilot_lines(stats: DatasetStats) -> list[str]:
@@ -113,7 +122,7 @@ def pilot_lines(stats: DatasetStats) -> list[str]:
     summary = stats.pilot_summary()
     lines = ["| Domain | Piloted tasks | Pilot mean | Pilot max |", "|---|---:|---:|---:|"]
     for domain, row in summary["domains"].items():  # type: ignore[union-attr]
-        lines.append(f"| {domain_title(domain)} | {row['n']} | {row['mean']:.1%} | {row['max']:.1%} |")
+        lines.append(f"| {stats.taxonomy.domain_title(domain)} | {row['n']} | {row['mean']:.1%} | {row['max']:.1%} |")
     overall = summary["overall"]
     lines.append(f"| **All** | **{overall['n']}** | **{overall['mean']:.1%}** | **{overall['max']:.1%}** |")  # type: ignore[index]
     return lines

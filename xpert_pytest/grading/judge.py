@@ -244,7 +244,7 @@ class ShotJudge:
         return Grading(verdicts=verdicts, raw=gathered.raw, calls=gathered.calls)
 
     async def _grade_view(self, task: Task, answer: str, shots: list[Shot]) -> Grading:
-        messages = judge_messages(task, answer, shots, breakpoint=self.breakpoint)
+        messages = judge_messages(task, answer, shots, self.bench.taxonomy, breakpoint=self.breakpoint)
         rubric_ids = [c.id for c in task.rubric]
         grading = Grading(verdicts={})
         for attempt in range(self.repairs + 1):

@@ -10,6 +10,10 @@ user message before the answer (instructions, task, reference, rubric, graded ex
 same bytes for every answer to a task, and the answer comes last, so grading a second model on
 the same tasks reads almost every input token from the provider's cache. Where the provider
 caches only at explicit breakpoints (Claude), that part is its own content block, marked.
+
+A task that is a conversation goes to the model under test as that conversation, turn by turn;
+the judge reads it as a transcript. Titles and the grader's expertise come from the dataset's
+taxonomy.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from typing import Any
 
 from xpert_pytest.calls.prompt_cache import EPHEMERAL
 from xpert_pytest.data.schema import Exemplar, Task
-from xpert_pytest.data.taxonomy import category_title, domain_title
+from xpert_pytest.data.taxonomy import Taxonomy
 from xpert_pytest.views.templating import environment
 
 
@@ -51,6 +55,8 @@ def task_text(task: Task) -> str:
 
 
 def answer_messages(task: Task) -> list[dict[str, str]]:
+    if task.conversation:
+        return [{"role": m.role, "content": m.content} for m in task.conversation]
     return [{"role": "user", "content": task_text(task)}]
 
 
@@ -75,12 +81,14 @@ class JudgePrompt:
         return [{"role": "system", "content": self.system}, {"role": "user", "content": user}]
 
 
-def judge_prompt(task: Task, answer: str, shots: list[Shot]) -> JudgePrompt:
+def judge_prompt(task: Task, answer: str, shots: list[Shot], taxonomy: Taxonomy) -> JudgePrompt:
     shared = {
         "task": task,
         "task_text": task_text(task).strip(),
-        "domain_title": domain_title(task.domain),
-        "category_title": category_title(task.domain, task.category),
+        "expert": taxonomy.expert(task.domain),
+        "domain_title": taxonomy.domain_title(task.domain),
+        "category_title": taxonomy.category_title(task.domain, task.category),
+        "penalties": any(c.weight < 0 for c in task.rubric),
         "shots": shots,
         "rubric_ids": {c.id for c in task.rubric},
     }
@@ -91,8 +99,10 @@ def judge_prompt(task: Task, answer: str, shots: list[Shot]) -> JudgePrompt:
     )
 
 
-def judge_messages(task: Task, answer: str, shots: list[Shot], breakpoint: bool = False) -> list[dict[str, Any]]:
-    return judge_prompt(task, answer, shots).messages(breakpoint)
+def judge_messages(
+    task: Task, answer: str, shots: list[Shot], taxonomy: Taxonomy, breakpoint: bool = False
+) -> list[dict[str, Any]]:
+    return judge_prompt(task, answer, shots, taxonomy).messages(breakpoint)
 
 
 def repair_message(problem: str, wanted: list[str]) -> dict[str, str]:

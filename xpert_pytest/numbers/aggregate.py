@@ -1,31 +1,37 @@
-"""Means over task results, computed once on the controller for the summary, JSON and gates."""
+"""Means over task results, computed once on the controller for the summary, JSON and gates.
+
+Under the `healthbench` rule a mean is clipped to [0, 1], as the published evaluation clips
+its means over examples (`data.rules`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from statistics import fmean
 
-from xpert_pytest.numbers.results import Aggregate, CallRecord, Summary, TaskResult
+from xpert_pytest.data.rules import DEFAULT, Scoring, clip, clips_means
 from xpert_pytest.data.taxonomy import category_key
+from xpert_pytest.numbers.results import Aggregate, CallRecord, Summary, TaskResult
 
 
-def aggregate(results: Iterable[TaskResult]) -> Aggregate:
+def aggregate(results: Iterable[TaskResult], scoring: Scoring = DEFAULT) -> Aggregate:
     results = list(results)
     scores = [r.score for r in results if r.status == "scored" and r.score is not None]
+    mean = fmean(scores) if scores else None
     return Aggregate(
         tasks=len(results),
         scored=len(scores),
         errors=sum(r.status == "error" for r in results),
         passed=sum(bool(r.passed) for r in results),
-        mean=fmean(scores) if scores else None,
+        mean=clip(mean) if mean is not None and clips_means(scoring) else mean,
     )
 
 
-def _grouped(results: list[TaskResult], key: Callable[[TaskResult], str]) -> dict[str, Aggregate]:
+def _grouped(results: list[TaskResult], key: Callable[[TaskResult], str], scoring: Scoring) -> dict[str, Aggregate]:
     groups: dict[str, list[TaskResult]] = {}
     for result in results:
         groups.setdefault(key(result), []).append(result)
-    return {name: aggregate(group) for name, group in sorted(groups.items())}
+    return {name: aggregate(group, scoring) for name, group in sorted(groups.items())}
 
 
 def _cost(results: list[TaskResult], role: str) -> float | None:
@@ -46,16 +52,16 @@ def prompt_cache(calls: Iterable[CallRecord]) -> tuple[int, int, float | None]:
     return tokens, cached, cached / tokens if reported and tokens else None
 
 
-def summarize(results: Iterable[TaskResult], judges: int = 1, lost_calls: int = 0) -> Summary:
+def summarize(results: Iterable[TaskResult], judges: int = 1, lost_calls: int = 0, scoring: Scoring = DEFAULT) -> Summary:
     results = sorted(results, key=lambda r: r.task_id)
     calls = [c for r in results for c in r.calls]
     scored = [r for r in results if r.status == "scored"]
     checkpoints = sum(len(r.verdicts) for r in scored)
     judge_input, judge_cached, judge_share = prompt_cache(c for c in calls if c.role == "judge")
     return Summary(
-        overall=aggregate(results),
-        by_domain=_grouped(results, lambda r: r.domain),
-        by_category=_grouped(results, lambda r: category_key(r.domain, r.category)),
+        overall=aggregate(results, scoring),
+        by_domain=_grouped(results, lambda r: r.domain, scoring),
+        by_category=_grouped(results, lambda r: category_key(r.domain, r.category), scoring),
         model_tokens=sum(r.tokens("model") for r in results),
         judge_tokens=sum(r.tokens("judge") for r in results),
         model_cost_usd=_cost(results, "model"),

@@ -164,6 +164,7 @@ def merge(parts: list[Part], gates: GateSettings, baseline: str | None = None) -
     verdict = conclude(
         tasks, gates, judges=len(first.settings.judges or [first.settings.judge]), pytest_status=pytest_status(tasks),
         incomplete=incomplete, lost_calls=sum(p.run.summary.lost_calls for p in parts),
+        taxonomy=first.taxonomy, scoring=first.scoring,
     )
     settings = first.settings.model_copy(
         update={"fail_under": gates.fail_under, "fail_under_domain": gates.fail_under_domain, "baseline": baseline, "max_drop": gates.max_drop}
@@ -176,6 +177,9 @@ def merge(parts: list[Part], gates: GateSettings, baseline: str | None = None) -
         dataset_name=first.dataset_name,
         dataset_fingerprint=first.dataset_fingerprint,
         dataset_source=first.dataset_source,
+        dataset_format=first.dataset_format,
+        taxonomy=first.taxonomy,
+        scoring=first.scoring,
         exemplars_source=first.exemplars_source,
         anchors=first.anchors,
         note=first.note,

@@ -9,7 +9,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-RESULTS_SCHEMA = 3  # 2: `stopped` (was `budget_stopped`), refusal and truncation flags, lost calls; 3: prompt-cache tokens, shards, baseline
+from xpert_pytest.data.rules import DEFAULT, Scoring
+from xpert_pytest.data.locate import packaged_dataset
+from xpert_pytest.data.taxonomy import Taxonomy, TaxonomyError, read_card
+
+# 2: `stopped` (was `budget_stopped`), refusal and truncation flags, lost calls;
+# 3: the dataset's taxonomy, format and scoring rule; prompt-cache tokens; shards, baseline
+RESULTS_SCHEMA = 3
 
 
 class Result(BaseModel):
@@ -206,6 +212,9 @@ class RunResult(Result):
     dataset_name: str
     dataset_fingerprint: str
     dataset_source: str = ""
+    dataset_format: str = "xpertbench"
+    taxonomy: Taxonomy | None = None  # the vocabulary the run was scored in; None in files before schema 3
+    scoring: Scoring = DEFAULT
     exemplars_source: str = ""
     anchors: int = 0
     note: str | None = None
@@ -219,6 +228,16 @@ class RunResult(Result):
     gates: list[GateOutcome]
     verdict: list[str]
     exit_status: int
+
+    def vocabulary(self) -> Taxonomy:
+        """The run's own taxonomy. A file written before runs recorded one ran our own task set, so it
+        gets the packaged card's; names that one does not know are shown as they are."""
+        if self.taxonomy is not None:
+            return self.taxonomy
+        try:
+            return read_card(packaged_dataset() / "README.md")
+        except TaxonomyError:
+            return Taxonomy.model_construct(domains={}, dimensions=[], skill_groups={})
 
 
 def write_results(run: RunResult, path: Path) -> Path:

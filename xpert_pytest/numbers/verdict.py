@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from xpert_pytest.data.rules import DEFAULT, Scoring
+from xpert_pytest.data.taxonomy import Taxonomy
 from xpert_pytest.numbers.aggregate import summarize
 from xpert_pytest.numbers.analysis import statistics
 from xpert_pytest.numbers.gates import Decision, baseline_gate, decide, evaluate_gates, gate_names
@@ -40,11 +42,14 @@ def conclude(
     incomplete: str | None = None,
     lost_calls: int = 0,
     shard: bool = False,
+    taxonomy: Taxonomy | None = None,
+    scoring: Scoring = DEFAULT,
 ) -> Verdict:
-    """`shard`: these results are one shard's part, whose gates the merge of all shards decides."""
+    """`shard`: these results are one shard's part, whose gates the merge of all shards decides;
+    `taxonomy` and `scoring` are the dataset's."""
     tasks = sorted(results, key=lambda r: r.task_id)
-    summary = summarize(tasks, judges=judges, lost_calls=lost_calls)
-    stats = statistics(tasks, resamples=gates.resamples)
+    summary = summarize(tasks, judges=judges, lost_calls=lost_calls, scoring=scoring)
+    stats = statistics(tasks, resamples=gates.resamples, taxonomy=taxonomy, scoring=scoring)
     if shard:
         names = gate_names(gates.fail_under, gates.fail_under_domain, gates.baseline is not None)
         return Verdict(summary, stats, decide(summary, [], pytest_status, incomplete, deferred=names))

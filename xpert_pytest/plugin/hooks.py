@@ -1,8 +1,9 @@
 """The pytest plugin: options, and thin hooks around an `XpertSession`.
 
 This module loads in every pytest run of anyone who installs the package, so it imports only
-pytest and the taxonomy; the rest is imported once `--xpert-model` turns the benchmark on.
-Without it, nothing here changes a test run beyond registering options.
+pytest and the item classes; the rest is imported once `--xpert-model` turns the benchmark on.
+Without it, nothing here changes a test run beyond registering options. The domain markers
+are the loaded dataset's own domains, registered once it has loaded.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from xpert_pytest.plugin.collect import RESULT_KEY, BenchmarkCollector, TaskItem, dry_run
-from xpert_pytest.data.taxonomy import DOMAINS
 
 if TYPE_CHECKING:
     from xpert_pytest.plugin.session import Finished, XpertSession
@@ -36,7 +36,7 @@ class Option:
 OPTIONS = (
     Option("model", "litellm model string of the model under test (turns the benchmark on); xpert/anchor replays the graded anchors"),
     Option("judge", "litellm model string of the ShotJudge model; repeat for a majority-vote ensemble (default for xpert/anchor: xpert/expert)", "append", "linelist"),
-    Option("dataset", "dataset folder or Hugging Face Hub id (default: a benchmark/ folder in or above the current directory, else the packaged task set)"),
+    Option("dataset", "dataset folder or Hugging Face Hub id, or FORMAT:PATH_OR_HUB_ID for an imported benchmark, e.g. healthbench:oss_eval.jsonl (default: a benchmark/ folder in or above the current directory, else the packaged task set)"),
     Option("exemplars", "folder of graded anchors (default: exemplars/ beside the dataset)"),
     Option("pass-score", "score a task needs to pass, 0..1 (default 0.5)"),
     Option("fail-under", "fail the run when the overall mean score is under this, 0..1"),
@@ -139,8 +139,6 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(
             "XpertBench: --dist each runs every task on every worker and pays for each run of it; use -n N with the default --dist load"
         )
-    for domain, (title, _) in DOMAINS.items():  # only with the benchmark on: --strict-markers elsewhere
-        config.addinivalue_line("markers", f"{domain}: XpertBench {title} tasks")
     from xpert_pytest.plugin.session import XpertSession
     from xpert_pytest.plugin.settings import SettingsError, build_settings, check_report_dir
 
@@ -186,14 +184,18 @@ class XpertHooks:
         from xpert_pytest.calls.cache import CacheError
         from xpert_pytest.data.dataset import DataError
         from xpert_pytest.plugin.session import BaselineMismatch
+        from xpert_pytest.plugin.settings import SettingsError
 
         try:
             self.xpert.prepare()
         except DataError as exc:
             problems = "\n".join(exc.problems)
             raise pytest.UsageError(f"XpertBench input does not load:\n{problems}") from exc
-        except (CacheError, BaselineMismatch) as exc:
+        except (CacheError, BaselineMismatch, SettingsError) as exc:
             raise pytest.UsageError(f"XpertBench: {exc}") from exc
+        bench = self.xpert.bench
+        for domain, declared in bench.taxonomy.domains.items():  # only with the benchmark on: --strict-markers elsewhere
+            self.config.addinivalue_line("markers", f"{domain}: {bench.name} {declared.title} tasks")
         nodeids = [f"xpert::{t.domain}/{t.category}/{t.id}" for t in self.xpert.bench.tasks]
         unknown = [arg for arg in explicit_args(self.config) if not any(selects(n, arg) for n in nodeids)]
         if unknown:

@@ -18,8 +18,8 @@ from xpert_pytest import __version__
 from xpert_pytest.calls.budget import Budget
 from xpert_pytest.calls.cache import CallCache, endpoint
 from xpert_pytest.calls.concurrency import AdaptiveLimiter
-from xpert_pytest.data.dataset import Benchmark, DataError, load_benchmark
-from xpert_pytest.data.locate import describe
+from xpert_pytest.data.dataset import Benchmark, DataError
+from xpert_pytest.data.formats.registry import describe, load
 from xpert_pytest.data.shards import Selection
 from xpert_pytest.grading.engine import Candidate, Engine, ModelCandidate
 from xpert_pytest.calls.gateway import ModelClient
@@ -30,7 +30,7 @@ from xpert_pytest.numbers.gates import NO_TESTS
 from xpert_pytest.numbers.results import RunResult, RunSettings, Shard, TaskResult, read_results, write_results
 from xpert_pytest.numbers.verdict import GateSettings, conclude
 from xpert_pytest.data.schema import Task
-from xpert_pytest.plugin.settings import Settings, self_preference, slug
+from xpert_pytest.plugin.settings import Settings, check_domain_gates, self_preference, slug
 
 LEDGER_FILE = ".xpert-ledger.sqlite"
 
@@ -96,6 +96,7 @@ class XpertSession:
         stops the run before any call is paid for."""
         s = self.settings
         bench = self.bench
+        check_domain_gates(s.fail_under_domain, bench.taxonomy, describe(s.dataset))
         if s.responses is not None and self._answers is None:
             self._answers = load_answers(s.responses, {t.id for t in bench.tasks})
         if s.baseline is not None and self._baseline is None:
@@ -117,7 +118,7 @@ class XpertSession:
     @property
     def bench(self) -> Benchmark:
         if self._bench is None:
-            self._bench = load_benchmark(self.settings.dataset, self.settings.exemplars)
+            self._bench = load(self.settings.dataset, self.settings.exemplars)
         return self._bench
 
     def _client(self, model: str, params: dict[str, object], *, judge: bool = False) -> ModelClient:
@@ -193,13 +194,14 @@ class XpertSession:
         lost = self._budget.lost() if self._budget is not None else 0
         if s.shard is not None and pytest_status == NO_TESTS and self.selection is not None and self.selection.count:
             pytest_status = 0  # more shards than selected tasks left this one none: it ran, and the merge needs its record
+        bench = self.bench
         incomplete = self.incomplete(selected, stopped_early)
         gates = GateSettings(
             s.fail_under, s.fail_under_domain, self._baseline.tasks if self._baseline is not None else None, s.max_drop, s.resamples
         )
         verdict = conclude(
             self.results.values(), gates, judges=len(s.judges), pytest_status=pytest_status,
-            incomplete=incomplete, lost_calls=lost, shard=s.shard is not None,
+            incomplete=incomplete, lost_calls=lost, shard=s.shard is not None, taxonomy=bench.taxonomy, scoring=bench.scoring,
         )
         decision = verdict.decision
         if decision.exit_status in (0, 1, 6) and self._budget is not None:
@@ -218,11 +220,14 @@ class XpertSession:
             ),
             incomplete=incomplete,
             shard=self.share(selected),
-            dataset_name=self.bench.name,
-            dataset_fingerprint=self.bench.fingerprint,
+            dataset_name=bench.name,
+            dataset_fingerprint=bench.fingerprint,
             dataset_source=describe(s.dataset),
-            exemplars_source=self.bench.exemplars_source,
-            anchors=self.bench.anchors,
+            dataset_format=bench.format,
+            taxonomy=bench.taxonomy,
+            scoring=bench.scoring,
+            exemplars_source=bench.exemplars_source,
+            anchors=bench.anchors,
             note=REPLAY_NOTE if s.replay else None,
             self_preference=self_preference(s.model, s.judges),
             tasks=sorted(self.results.values(), key=lambda r: r.task_id),

@@ -20,7 +20,7 @@ from typing import Any
 
 from xpert_pytest.numbers.analysis import statistics
 from xpert_pytest.numbers.results import Interval, RunResult, Statistics, TaskResult
-from xpert_pytest.data.taxonomy import DIMENSIONS, DOMAINS, SKILL_GROUPS, category_key, category_label, domain_title
+from xpert_pytest.data.taxonomy import Taxonomy, category_key
 from xpert_pytest.views.templating import environment
 from xpert_pytest.numbers.uncertainty import paired_diff_ci
 
@@ -57,10 +57,6 @@ def _bars(intervals: dict[str, Interval], label: Any = str) -> list[Bar]:
     return [Bar(label(k), i.value, i.low, i.high, i.n) for k, i in intervals.items()]
 
 
-def _category_short(key: str) -> str:
-    return category_label(key, with_domain=False)
-
-
 def _pack(tasks: list[TaskResult]) -> str:
     """Per-task details as base64(gzip(JSON)), decoded by the page only when someone looks."""
     details = {
@@ -78,7 +74,7 @@ def _pack(tasks: list[TaskResult]) -> str:
     return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
 
 
-def _task_rows(run: RunResult) -> list[dict[str, Any]]:
+def _task_rows(run: RunResult, taxonomy: Taxonomy) -> list[dict[str, Any]]:
     rows = []
     for t in run.tasks:
         model_cost, judge_cost = t.cost("model"), t.cost("judge")
@@ -89,7 +85,7 @@ def _task_rows(run: RunResult) -> list[dict[str, Any]]:
                 "title": t.title,
                 "domain": t.domain,
                 "category": t.category,
-                "category_title": category_label(category_key(t.domain, t.category)),
+                "category_title": taxonomy.category_label(category_key(t.domain, t.category)),
                 "language": t.language,
                 "score": t.score,
                 "verdict": "error" if t.status == "error" else ("pass" if t.passed else "fail"),
@@ -103,8 +99,14 @@ def _task_rows(run: RunResult) -> list[dict[str, Any]]:
     return rows
 
 
+def run_statistics(run: RunResult) -> Statistics:
+    """The run's own statistics, or (a file without them) recomputed in its taxonomy and scoring rule."""
+    return run.statistics or statistics(run.tasks, taxonomy=run.taxonomy, scoring=run.scoring)
+
+
 def run_context(run: RunResult) -> dict[str, Any]:
-    stats = run.statistics or statistics(run.tasks)
+    stats = run_statistics(run)
+    taxonomy = run.vocabulary()
     wall = (run.finished - run.started).total_seconds()
     scored = run.summary.overall.scored
     return {
@@ -112,21 +114,21 @@ def run_context(run: RunResult) -> dict[str, Any]:
         "stats": stats,
         "wall": wall,
         "pass_rate": run.summary.overall.passed / scored if scored else None,
-        "domain_bars": _bars(stats.by_domain, domain_title),
-        "category_bars": _bars(stats.by_category, _category_short),
-        "category_rows": _bars(stats.by_category, category_label),
+        "domain_bars": _bars({d: stats.by_domain[d] for d in taxonomy.domain_order(stats.by_domain)}, taxonomy.domain_title),
+        "category_bars": _bars(stats.by_category, lambda key: taxonomy.category_label(key, with_domain=False)),
+        "category_rows": _bars(stats.by_category, taxonomy.category_label),
         "dimension_bars": _bars(stats.by_dimension),
         "group_bars": _bars(stats.by_skill_group),
-        "skill_groups": SKILL_GROUPS,
+        "skill_groups": stats.skill_groups,
         "summary_domains": run.summary.by_domain,
         "summary_categories": run.summary.by_category,
-        "domain_label": domain_title,
-        "category_label": category_label,
-        "rows": _task_rows(run),
+        "domain_label": taxonomy.domain_title,
+        "category_label": taxonomy.category_label,
+        "rows": _task_rows(run, taxonomy),
         "errors": [t for t in run.tasks if t.status == "error"],
         "packed": _pack(run.tasks),
         "warning": run.self_preference,
-        "domains": [d for d in DOMAINS if d in run.summary.by_domain],
+        "domains": taxonomy.domain_order(run.summary.by_domain),
     }
 
 
@@ -159,7 +161,7 @@ class Entry:
 
 def comparison_context(runs: list[RunResult]) -> dict[str, Any]:
     entries = sorted(
-        (Entry(run, run_label(run), run.statistics or statistics(run.tasks)) for run in runs), key=lambda e: -e.score
+        (Entry(run, run_label(run), run_statistics(run)) for run in runs), key=lambda e: -e.score
     )
     pairs = []
     for a, b in itertools.combinations(entries, 2):
@@ -167,9 +169,10 @@ def comparison_context(runs: list[RunResult]) -> dict[str, Any]:
         shared = sorted(scores_a.keys() & scores_b.keys())
         diff = paired_diff_ci([scores_a[k] for k in shared], [scores_b[k] for k in shared])
         pairs.append({"a": a.label, "b": b.label, "n": len(shared), "diff": diff})
-    domains = [d for d in DOMAINS if any(d in e.stats.by_domain for e in entries)]
-    dimensions = [d for d in DIMENSIONS if any(d in e.stats.by_dimension for e in entries)]
-    return {"entries": entries, "pairs": pairs, "domains": domains, "dimensions": dimensions, "domain_label": domain_title}
+    taxonomy = next((e.run.taxonomy for e in entries if e.run.taxonomy is not None), None) or runs[0].vocabulary()
+    domains = taxonomy.domain_order(d for e in entries for d in e.stats.by_domain)
+    dimensions = taxonomy.dimension_order(d for e in entries for d in e.stats.by_dimension)
+    return {"entries": entries, "pairs": pairs, "domains": domains, "dimensions": dimensions, "domain_label": taxonomy.domain_title}
 
 
 def render_comparison(runs: list[RunResult], folder: Path) -> Path:

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from xpert_pytest.numbers.results import MIN_INTERVAL_TASKS, Aggregate, Interval, RunResult, TaskResult
 from xpert_pytest.data.schema import Task
 from xpert_pytest.numbers.scoring import missed
-from xpert_pytest.data.taxonomy import DOMAINS, category_label, domain_title
 
 
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
@@ -69,11 +68,11 @@ def summary_lines(
     if run.merged_from:
         lines.append(f"merged from {len(run.merged_from)} shard run(s): {', '.join(run.merged_from)}")
     stats = run.statistics
+    taxonomy = run.vocabulary()
     lines.append(f"{'domain':<34} {'tasks':>6} {'mean':>8} {'95% CI':>16} {'passed':>7} {'errors':>7}")
-    for domain in DOMAINS:
-        if domain in summary.by_domain:
-            interval = stats.by_domain.get(domain) if stats else None
-            lines.append(_row(domain_title(domain), summary.by_domain[domain], interval))
+    for domain in taxonomy.domain_order(summary.by_domain):
+        interval = stats.by_domain.get(domain) if stats else None
+        lines.append(_row(taxonomy.domain_title(domain), summary.by_domain[domain], interval))
     overall = stats.overall if stats else None
     lines.append(_row("overall", summary.overall, overall))
     lines.append(
@@ -83,7 +82,7 @@ def summary_lines(
     if stats and stats.by_dimension:
         lines += _interval_rows("dimension (share of rubric weight met)", stats.by_dimension)
     if stats and verbose and stats.by_category:
-        lines += _interval_rows("category", stats.by_category, category_label)
+        lines += _interval_rows("category", stats.by_category, taxonomy.category_label)
     if stats and stats.by_skill_group:
         lines.append(
             "skills: " + "; ".join(f"{group} {i.value:.1%} {_ci(i)}" for group, i in stats.by_skill_group.items())

@@ -1,0 +1,45 @@
+"""How a dataset's format turns checkpoint verdicts into scores.
+
+Both rules divide the points of the met checkpoints (negative points subtract) by the sum of
+the positive points; they differ in where the result is clipped to [0, 1]:
+
+- `xpertbench` clips each task's score (DESIGN §3); every mean is a plain mean of those.
+- `healthbench` follows the published simple-evals `healthbench_eval.py`: `calculate_score`
+  does not clip, so one example's score can be negative; what is clipped is each mean over
+  examples (`np.clip(np.mean(values), 0, 1)`), for the run, for each theme and physician
+  category, and for each rubric axis, whose per-example score is the same ratio over the
+  example's checkpoints of that axis (an example with no positive checkpoint of the axis has
+  none and is left out of that axis's mean).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+Scoring = Literal["xpertbench", "healthbench"]
+DEFAULT: Scoring = "xpertbench"
+
+
+def clip(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def ratio(points: Iterable[tuple[float, bool]]) -> float | None:
+    """Σ points met / Σ positive points, unclipped; None when nothing positive can be earned."""
+    pairs = list(points)
+    possible = sum(p for p, _ in pairs if p > 0)
+    if possible <= 0:
+        return None
+    return sum(p for p, met in pairs if met) / possible
+
+
+def task_score(rule: Scoring, points: Iterable[tuple[float, bool]]) -> float | None:
+    raw = ratio(points)
+    if raw is None:
+        return None
+    return raw if rule == "healthbench" else clip(raw)
+
+
+def clips_means(rule: Scoring) -> bool:
+    return rule == "healthbench"
