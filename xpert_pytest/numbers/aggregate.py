@@ -28,16 +28,19 @@ def _grouped(results: list[TaskResult], key: Callable[[TaskResult], str]) -> dic
     return {name: aggregate(group) for name, group in sorted(groups.items())}
 
 
+def _total(costs: list[float | None]) -> float | None:
+    """The sum, or None when there is nothing to add up or a part of it is unknown."""
+    return None if not costs or any(c is None for c in costs) else sum(c for c in costs if c is not None)
+
+
 def _cost(results: list[TaskResult], role: str) -> float | None:
-    costs = [r.cost(role) for r in results]
-    if not costs or any(c is None for c in costs):
-        return None
-    return sum(c for c in costs if c is not None)
+    return _total([r.cost(role) for r in results])
 
 
 def summarize(results: Iterable[TaskResult], judges: int = 1, lost_calls: int = 0) -> Summary:
     results = sorted(results, key=lambda r: r.task_id)
     calls = [c for r in results for c in r.calls]
+    batched = [c for c in calls if c.batch and not c.cached]
     scored = [r for r in results if r.status == "scored"]
     checkpoints = sum(len(r.verdicts) for r in scored)
     return Summary(
@@ -58,4 +61,7 @@ def summarize(results: Iterable[TaskResult], judges: int = 1, lost_calls: int = 
         refusals=sum(r.refusal for r in results),
         truncated=sum(r.truncated for r in results),
         lost_calls=lost_calls,
+        batch_calls=len(batched),
+        batch_cost_usd=_total([c.cost_usd for c in batched]),
+        batch_online_cost_usd=_total([c.online_cost_usd for c in batched]),
     )

@@ -28,6 +28,8 @@ class CallRecord(Result):
     completion_tokens: int | None = None
     cost_usd: float | None = None
     error: str | None = None
+    batch: bool = False  # answered inside a provider batch, at its batch price
+    online_cost_usd: float | None = None  # what the same call costs online (batch calls)
 
 
 class CheckpointResult(Result):
@@ -46,7 +48,7 @@ class TaskResult(Result):
     category: str
     title: str
     language: str
-    status: Literal["scored", "error"]
+    status: Literal["scored", "error", "pending"]  # pending: a call of it waits in a provider batch
     score: float | None = None
     passed: bool | None = None
     prompt: str = ""
@@ -118,6 +120,9 @@ class Summary(Result):
     refusals: int = 0
     truncated: int = 0
     lost_calls: int = 0  # calls in flight when their process died: paid, in no task's record
+    batch_calls: int = 0  # answered inside provider batches (not from the cache)
+    batch_cost_usd: float | None = None  # what those calls cost at batch prices
+    batch_online_cost_usd: float | None = None  # what the same calls would have cost online
 
 
 MIN_INTERVAL_TASKS = 5
@@ -158,6 +163,31 @@ class Statistics(Result):
     epochs: Epochs | None = None
 
 
+class BatchInfo(Result):
+    """One provider batch of a batch run, as it stood when this invocation ended."""
+
+    id: str | None
+    model: str
+    requests: int
+    kinds: dict[str, int] = Field(default_factory=dict)
+    status: str
+    completed: int = 0
+    failed: int = 0
+    note: str | None = None
+
+
+class BatchReport(Result):
+    """What this invocation of a batch run did with the providers' batch APIs."""
+
+    state_file: str
+    submitted: list[BatchInfo] = Field(default_factory=list)  # by this invocation
+    collected: list[BatchInfo] = Field(default_factory=list)  # finished batches read by this invocation
+    live: list[BatchInfo] = Field(default_factory=list)  # still at the provider when it ended
+    waiting_requests: int = 0  # requests of the selected tasks inside those
+    deadline: bool = False  # the run deadline ended the wait
+    error: str | None = None  # a files or batches call failed: the phase stopped there
+
+
 class RunSettings(Result):
     model: str
     judge: str
@@ -174,6 +204,7 @@ class RunSettings(Result):
     epochs: int = 1
     model_revision: str | None = None
     judge_format: str = "auto"
+    batch: bool = False
 
 
 class RunResult(Result):
@@ -190,6 +221,8 @@ class RunResult(Result):
     note: str | None = None
     self_preference: str | None = None
     incomplete: str | None = None
+    pending: str | None = None  # batch mode: tasks wait for provider batches; the next invocation collects them
+    batch: BatchReport | None = None
     tasks: list[TaskResult]
     summary: Summary
     statistics: Statistics | None = None

@@ -10,25 +10,30 @@ import datetime as dt
 import hashlib
 import json
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from xpert_pytest import __version__
 from xpert_pytest.numbers.aggregate import summarize
 from xpert_pytest.numbers.analysis import statistics
+from xpert_pytest.calls.batch_api import BatchUnsupported, provider_of
+from xpert_pytest.calls.batch_state import BatchStateError, find_open, open_state
+from xpert_pytest.calls.batching import BatchClient, BatchLink
 from xpert_pytest.calls.budget import Budget
-from xpert_pytest.calls.cache import CallCache, endpoint
+from xpert_pytest.calls.cache import CallCache, endpoint, relevant_params
 from xpert_pytest.calls.concurrency import AdaptiveLimiter
 from xpert_pytest.data.dataset import Benchmark, DataError, load_benchmark
 from xpert_pytest.data.locate import describe
+from xpert_pytest.grading.batch_rounds import Rounds, info, report, run_phase
 from xpert_pytest.grading.engine import Candidate, Engine, ModelCandidate
 from xpert_pytest.numbers.gates import baseline_gate, decide, evaluate_gates
 from xpert_pytest.calls.gateway import ModelClient
 from xpert_pytest.grading.judge import EnsembleJudge, Judge, ShotJudge
 from xpert_pytest.grading.recorded import RecordedAnswer, RecordedModel, load_answers
 from xpert_pytest.grading.replay import ANCHOR_MODEL, EXPERT_JUDGE, REPLAY_NOTE, AnchorModel, ExpertReplayJudge
-from xpert_pytest.numbers.results import RunResult, RunSettings, TaskResult, read_results, write_results
+from xpert_pytest.numbers.results import BatchReport, RunResult, RunSettings, TaskResult, read_results, write_results
 from xpert_pytest.data.schema import Task
 from xpert_pytest.plugin.settings import Settings, self_preference, slug
 
@@ -37,6 +42,10 @@ LEDGER_FILE = ".xpert-ledger.sqlite"
 
 class BaselineMismatch(Exception):
     """The baseline was run on another benchmark (data, anchors or judge); comparing would mislead."""
+
+
+class BatchSetupError(Exception):
+    """Batch mode cannot run with these settings (a provider without batches, another run's state)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,9 @@ class XpertSession:
         self._budget: Budget | None = None
         self._answers: dict[str, RecordedAnswer] | None = None
         self._baseline: RunResult | None = None
+        self._link: BatchLink | None = None
+        self._batch_clients: dict[str, BatchClient] = {}
+        self.batch_report: BatchReport | None = None
         self.limiter = AdaptiveLimiter(settings.concurrency)
 
     @property
@@ -97,6 +109,56 @@ class XpertSession:
             self._cache = CallCache(s.cache)
         if self._budget is None:
             self._budget = Budget(s.report_dir / LEDGER_FILE, self.run_key(), s.run_id, s.max_cost)
+        if s.batch and self._link is None:
+            self._link = self._open_batch_run()
+
+    def batch_identity(self) -> dict[str, str]:
+        """Everything that shapes a batch run's requests, by name: a command that differs is told what."""
+        s = self.settings
+        judge = s.judges[0]
+        return {
+            "model": s.model, "model revision": s.model_revision or "-",
+            "model endpoint": endpoint(s.model, s.model_args) or "-",
+            "model settings": json.dumps(relevant_params(s.model_args), sort_keys=True),
+            "judges": s.judge, "judge endpoint": endpoint(judge, s.judge_args) or "-",
+            "judge settings": json.dumps(relevant_params(s.judge_args), sort_keys=True),
+            "dataset fingerprint": self.bench.fingerprint, "responses": str(s.responses) if s.responses else "-",
+            "epochs": str(s.epochs), "shots": str(s.shots), "judge format": s.judge_format,
+        }
+
+    def _open_batch_run(self) -> BatchLink:
+        """The batch run this command continues, or a new one: named by --xpert-batch-run, else the
+        newest unfinished one of the same settings under the report dir; checked before any call."""
+        s = self.settings
+        for model, params in self._called_models():
+            try:
+                provider_of(model, params)
+            except BatchUnsupported as exc:
+                raise BatchSetupError(f"--xpert-batch: {exc}") from exc
+        identity = self.batch_identity()
+        key = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]
+        if s.batch_folder is not None:  # an xdist worker: the controller chose the folder
+            return BatchLink(s.batch_folder, None, key, identity, s.run_id, owner=False)
+        folder = s.batch_run or find_open(s.report_dir, key) or self._new_folder()
+        try:
+            state = open_state(folder, key, identity, given=s.batch_run is not None)
+        except BatchStateError as exc:
+            raise BatchSetupError(str(exc)) from exc
+        return BatchLink(folder, state, key, identity, s.run_id, owner=True)
+
+    def _called_models(self) -> list[tuple[str, dict[str, Any]]]:
+        s = self.settings
+        models = [] if s.responses is not None or s.model == ANCHOR_MODEL else [(s.model, s.model_args)]
+        return models + [(judge, s.judge_args) for judge in s.judges if judge != EXPERT_JUDGE]
+
+    def _new_folder(self) -> Path:
+        s = self.settings
+        suffix = (s.run_id or uuid.uuid4().hex)[:6]  # two runs started in the same second keep apart
+        return s.report_dir / f"{self.started:%Y%m%d-%H%M%S}-{slug(s.model)}-{suffix}"
+
+    @property
+    def batch_folder(self) -> Path | None:
+        return None if self._link is None else self._link.folder
 
     def run_key(self) -> str:
         """What makes two starts the same run for the budget: a rerun after a stop or crash
@@ -114,11 +176,16 @@ class XpertSession:
     def _client(self, model: str, params: dict[str, object], *, judge: bool = False) -> ModelClient:
         s = self.settings
         self.prepare()
-        return ModelClient(
-            model, dict(params), self._cache, self.limiter, self._budget, s.prices.get(model),
-            revision=None if judge else s.model_revision, output=s.judge_format if judge else "off",
-            deadline=s.call_deadline, stop_at=s.stop_at,
-        )
+        args: tuple[Any, ...] = (model, dict(params), self._cache, self.limiter, self._budget, s.prices.get(model))
+        options: dict[str, Any] = {
+            "revision": None if judge else s.model_revision, "output": s.judge_format if judge else "off",
+            "deadline": s.call_deadline, "stop_at": s.stop_at,
+        }
+        if self._link is None:
+            return ModelClient(*args, **options)
+        client = BatchClient(*args, link=self._link, role="judge" if judge else "model", batch_price=s.batch_prices.get(model), **options)
+        self._batch_clients[model] = client
+        return client
 
     def _candidate(self) -> Candidate:
         s = self.settings
@@ -147,6 +214,19 @@ class XpertSession:
     def start(self, tasks: Sequence[Task]) -> None:
         self.engine.submit(tasks)
 
+    def run_batches(self, tasks: Sequence[Task], say: Callable[[str], None]) -> BatchReport:
+        """The batch phase, before any test: collect, plan, submit, and (--xpert-batch-wait) wait."""
+        s = self.settings
+        engine = self.engine
+        link = self._link
+        assert link is not None and link.owner
+        rounds = Rounds(max_lines=s.batch_size, wait=s.batch_wait, poll=s.batch_poll, stop_at=s.stop_at, say=say)
+        phase = engine.call(
+            run_phase(link, self._batch_clients, list(tasks), engine.candidate, engine.judge, s.pass_score, s.epochs, rounds)
+        )
+        self.batch_report = report(link, phase)
+        return self.batch_report
+
     def record(self, result: TaskResult) -> None:
         self.results[result.task_id] = result
 
@@ -160,6 +240,26 @@ class XpertSession:
             task_id=task.id, domain=task.domain, category=task.category, title=task.title, language=task.language,
             status="error", error=f"the process running this task crashed: {last_line}",
         )
+
+    def batch_phase_failed(self, error: str) -> None:
+        """A files or batches call failed: what was collected stays; tasks it leaves unanswered are errors."""
+        link = self._link
+        assert link is not None
+        link.failure = error
+        state = link.state
+        self.batch_report = BatchReport(
+            state_file=str(link.state_path), live=[info(b) for b in state.live()] if state else [], error=error,
+        )
+
+    def pending(self) -> str | None:
+        """Why the run waits for its batches, or None when no task does."""
+        waiting = [r for r in self.results.values() if r.status == "pending"]
+        if not waiting:
+            return None
+        batch = self.batch_report
+        where = f"{batch.waiting_requests:,} request(s) in {len(batch.live)} batch(es) ({batch.state_file})" if batch else "provider batches"
+        cut = "the run deadline ended the wait; " if batch is not None and batch.deadline else ""
+        return f"{len(waiting)} task(s) wait for {where}; {cut}run the same command again to collect"
 
     def incomplete(self, selected: Collection[str] | None, stopped_early: str | None) -> str | None:
         """Why the run did not grade every selected task, or None when it did."""
@@ -189,9 +289,12 @@ class XpertSession:
         if self._baseline is not None:
             tasks = list(self.results.values())
             gates.append(baseline_gate(tasks, self._baseline.tasks, s.max_drop, resamples=s.resamples))
-        decision = decide(summary, gates, pytest_status, incomplete)
+        pending = self.pending()
+        decision = decide(summary, gates, pytest_status, incomplete, pending)
         if decision.exit_status in (0, 1, 6) and self._budget is not None:
             self._budget.close_account()
+        if decision.exit_status in (0, 1, 6) and self._link is not None:
+            self._close_batch_run()
         run = RunResult(
             package_version=__version__,
             started=self.started,
@@ -201,9 +304,11 @@ class XpertSession:
                 fail_under=s.fail_under, fail_under_domain=s.fail_under_domain, replay=s.replay,
                 shots=s.shots, concurrency=s.concurrency, max_cost_usd=s.max_cost,
                 responses=str(s.responses) if s.responses else None, epochs=s.epochs,
-                model_revision=s.model_revision, judge_format=s.judge_format,
+                model_revision=s.model_revision, judge_format=s.judge_format, batch=s.batch,
             ),
             incomplete=incomplete,
+            pending=pending,
+            batch=self.batch_report,
             dataset_name=self.bench.name,
             dataset_fingerprint=self.bench.fingerprint,
             dataset_source=describe(s.dataset),
@@ -218,8 +323,7 @@ class XpertSession:
             verdict=decision.lines,
             exit_status=decision.exit_status,
         )
-        suffix = (s.run_id or uuid.uuid4().hex)[:6]  # two runs started in the same second keep apart
-        folder = s.report_dir / f"{self.started:%Y%m%d-%H%M%S}-{slug(s.model)}-{suffix}"
+        folder = self.batch_folder or self._new_folder()
         path = write_results(run, folder / "results.json")
         report = None
         if s.report:
@@ -228,9 +332,20 @@ class XpertSession:
             report = render_run(run, folder)
         return Finished(run, path, report)
 
+    def _close_batch_run(self) -> None:
+        """The run reached its verdict: the next command starts a new batch run, unless requests
+        were lost with a batch in this invocation (the next one submits just those again)."""
+        link = self._link
+        if link is None or not link.owner or link.state is None or link.store.lost(link.invocation):
+            return
+        link.state.closed = dt.datetime.now(dt.timezone.utc)
+        link.save()
+
     def close(self) -> None:
         if self._engine is not None:
             self._engine.close()
+        if self._link is not None:
+            self._link.close()
         if self._cache is not None:
             self._cache.close()
         if self._budget is not None:
