@@ -138,12 +138,13 @@ class BatchAPI:
         self.settings["max_retries"] = retries
 
     def _kwargs(self) -> dict[str, Any]:
-        return {"custom_llm_provider": self.provider, **self.settings}
+        """Every call names the model too: litellm needs it to route some providers' calls (Bedrock)."""
+        return {"custom_llm_provider": self.provider, "model": self.model, **self.settings}
 
     async def upload(self, data: bytes) -> str:
         litellm = import_litellm()
         uploaded = await litellm.acreate_file(
-            file=("xpert-batch.jsonl", data, "application/jsonl"), purpose="batch", model=self.model, **self._kwargs()
+            file=("xpert-batch.jsonl", data, "application/jsonl"), purpose="batch", **self._kwargs()
         )
         return str(uploaded.id)
 
