@@ -140,7 +140,6 @@ class Stats:
     first_request_at: float | None = None  # time.monotonic() of the first request
     last_response_at: float | None = None
     batch_lines: dict[str, int] = field(default_factory=dict)  # lines answered inside batches, per model
-    batch_polls: int = 0
 
 
 class LoopbackServer:
@@ -257,7 +256,6 @@ class LoopbackServer:
         if batch is None:
             return 404, {"error": {"message": f"No batch with id {batch_id}", "type": "invalid_request_error"}}
         with self._lock:
-            self.stats.batch_polls += 1
             if batch.status in ("validating", "in_progress"):
                 batch.polls += 1
                 if batch.polls >= self.batch_polls:
