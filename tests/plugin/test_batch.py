@@ -16,7 +16,7 @@ from tests import factory
 from tests.conftest import latest_results, model_args, results_of, scores_of
 from xpert_pytest.plugin.session import BatchSetupError, XpertSession
 from xpert_pytest.plugin.settings import build_settings
-from xpert_pytest.testing.loopback import BatchFault, LoopbackServer
+from xpert_pytest.testing.loopback import BatchFault, Fault, LoopbackServer
 
 PRICES = ["--xpert-price=openai/stub-model=1,2", "--xpert-price=openai/stub-judge=1,2"]
 LOOPBACK_SCORES = {t["id"]: factory.loopback_score(t) for t in factory.standard_tasks()}
@@ -143,6 +143,22 @@ def test_batches_of_another_run_are_refused_naming_what_differs(
     refused.stderr.fnmatch_lines([f"*batch {foreign['id']} recorded in *batches.json was submitted by another run (run key *"])
     assert len(loopback.batches) == 2  # nothing submitted, and the pending run's results stay as they were
     assert json.loads((ours_path.parent / "results.json").read_text(encoding="utf-8"))["exit_status"] == 8
+
+
+def test_a_failed_upload_makes_errors_naming_it_and_never_turns_into_online_calls(
+    pytester: pytest.Pytester, bench_dir: Path, loopback: LoopbackServer
+) -> None:
+    loopback.script_upload(Fault(status=400))
+    result = pytester.runpytest_subprocess(*_batch_args(loopback))
+    assert result.ret == 1
+    result.assert_outcomes(errors=3)
+    result.stdout.fnmatch_lines([
+        "XpertBench batch: FAILED: openai/stub-model: uploading a batch input file failed: BadRequestError: *scripted 400*",
+        "*: not scored: openai/stub-model: this model request was never submitted in a batch of this run: openai/stub-model: "
+        "uploading a batch input file failed*",
+        "WARNING: the batch phase stopped: openai/stub-model: uploading a batch input file failed*",
+    ])
+    assert loopback.stats.requests == 0 and not loopback.batches
 
 
 def test_a_provider_litellm_cannot_batch_is_refused_before_any_call(bench_dir: Path, tmp_path: Path) -> None:

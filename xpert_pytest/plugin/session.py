@@ -259,7 +259,7 @@ class XpertSession:
         batch = self.batch_report
         where = f"{batch.waiting_requests:,} request(s) in {len(batch.live)} batch(es) ({batch.state_file})" if batch else "provider batches"
         cut = "the run deadline ended the wait; " if batch is not None and batch.deadline else ""
-        return f"{len(waiting)} task(s) wait for {where}; {cut}run the same command again to collect"
+        return f"{len(waiting):,} task(s) wait for {where}; {cut}run the same command again to collect"
 
     def incomplete(self, selected: Collection[str] | None, stopped_early: str | None) -> str | None:
         """Why the run did not grade every selected task, or None when it did."""

@@ -157,6 +157,7 @@ class LoopbackServer:
         self._ids = itertools.count(1)
         self._faults: dict[str, list[Fault]] = {}
         self._batch_faults: list[BatchFault] = []
+        self._upload_faults: list[Fault] = []
         self._lock = threading.Lock()
         self.respond: Callable[[dict[str, Any]], str] = self.default_response
         self._httpd = _Server(("127.0.0.1", 0), self._handler())
@@ -184,6 +185,11 @@ class LoopbackServer:
         """Queue faults for the next batches created, one each."""
         with self._lock:
             self._batch_faults.extend(faults)
+
+    def script_upload(self, *faults: Fault) -> None:
+        """Queue HTTP errors (`Fault.status`) for the next file uploads, one each."""
+        with self._lock:
+            self._upload_faults.extend(faults)
 
     def _next_fault(self, model: str) -> Fault | None:
         with self._lock:
@@ -346,6 +352,11 @@ class LoopbackServer:
                     self._send(404, {"error": {"message": f"no route {self.path}", "type": "invalid_request_error"}})
 
             def _upload(self, raw: bytes) -> None:
+                with server._lock:
+                    fault = server._upload_faults.pop(0) if server._upload_faults else None
+                if fault is not None and fault.status != 200:
+                    self._send(fault.status, {"error": {"message": f"scripted {fault.status}", "type": "scripted"}})
+                    return
                 head = f"Content-Type: {self.headers.get('Content-Type', '')}\r\n\r\n".encode()
                 form = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + raw)
                 fields = {part.get_param("name", header="content-disposition"): part for part in form.iter_parts()}
