@@ -201,7 +201,7 @@ def test_a_batch_of_another_run_is_refused_before_anything_is_collected(server: 
 
 
 def test_input_files_respect_the_line_and_byte_limits() -> None:
-    planned = [Planned(f"k{n}", "m", {"messages": [{"content": "x" * 50}]}, "answer", None) for n in range(5)]
+    planned = [Planned(f"k{n}", "m", "model", {"messages": [{"content": "x" * 50}]}, "answer", None) for n in range(5)]
     assert [len(c) for c in chunks(planned, 2)] == [2, 2, 1]
     line = len(next(iter(chunks(planned[:1], 10)))[0][1])
     assert [len(c) for c in chunks(planned, 10, max_bytes=2 * line)] == [2, 2, 1]

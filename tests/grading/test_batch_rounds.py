@@ -75,7 +75,7 @@ def test_answers_judge_requests_and_repairs_go_out_in_turn_and_score_as_online(
 
     async def batch_run() -> tuple[Any, dict[str, TaskResult]]:
         phase = await run_phase(
-            link, {c.model: c for c in (model, judge)}, bench.tasks, ModelCandidate(model), ShotJudge(judge, bench), 0.5, 1, rounds
+            link, {(c.role, c.model): c for c in (model, judge)}, bench.tasks, ModelCandidate(model), ShotJudge(judge, bench), 0.5, 1, rounds
         )
         return phase, await _grade(bench, model, judge)
 
@@ -101,7 +101,7 @@ def test_without_waiting_the_phase_submits_once_and_a_rerun_adds_nothing_while_t
     server.batch_polls = 5
     link = BatchLink(tmp_path / "run", None, "run-a", {}, "inv-1", owner=True)
     model, judge = _batch_clients(server, link)
-    clients = {c.model: c for c in (model, judge)}
+    clients = {(c.role, c.model): c for c in (model, judge)}
     rounds = Rounds(max_lines=100, wait=False, poll=0.001, say=lambda line: None)
 
     async def phase() -> Any:

@@ -33,6 +33,7 @@ class Record(BaseModel):
 class BatchRecord(Record):
     id: str | None = None  # None while the input file is uploaded but the provider has not yet created the batch
     model: str
+    role: str = "model"  # model or judge: whose client reads it (a model may judge itself, with other settings)
     input_file_id: str
     requests: list[str]  # custom ids: the cache key of each request
     kinds: dict[str, int] = Field(default_factory=dict)  # requests per kind (answer, judge request, judge repair)

@@ -26,7 +26,7 @@ from typing import Any
 
 from xpert_pytest.calls.batch_api import RUN_METADATA, BatchAPI, Line, batch_price, parse_lines, request_line, split_params
 from xpert_pytest.calls.batch_state import STATE_FILE, TERMINAL, BatchRecord, BatchState, read_state, write_state
-from xpert_pytest.calls.batch_store import BatchStore, Failure
+from xpert_pytest.calls.batch_store import STORE_FILE, BatchStore, Failure
 from xpert_pytest.calls.budget import StopRun
 from xpert_pytest.calls.cache import Completion
 from xpert_pytest.calls.gateway import ModelClient, ProviderError, call_cost, import_litellm, redact
@@ -54,6 +54,7 @@ class BatchMismatch(Exception):
 class Planned:
     key: str
     model: str
+    role: str
     body: dict[str, Any]
     kind: str  # answer, judge request, judge repair
     task: str | None
@@ -77,7 +78,7 @@ class BatchLink:
         self.identity = identity
         self.invocation = invocation
         self.owner = owner
-        self.store = BatchStore(folder / "batch.sqlite")
+        self._store: BatchStore | None = None
         self.planning = False
         self.planned: dict[str, Planned] = {}
         self.waiting: set[str] = set()
@@ -88,6 +89,13 @@ class BatchLink:
     @property
     def state_path(self) -> Path:
         return self.folder / STATE_FILE
+
+    @property
+    def store(self) -> BatchStore:
+        """Opened on first use, so a run that never reaches a call (--collect-only) leaves no folder."""
+        if self._store is None:
+            self._store = BatchStore(self.folder / STORE_FILE)
+        return self._store
 
     def current(self) -> BatchState | None:
         if not self._read:
@@ -122,7 +130,8 @@ class BatchLink:
             write_state(self.state, self.state_path)
 
     def close(self) -> None:
-        self.store.close()
+        if self._store is not None:
+            self._store.close()
 
 
 def chunks(planned: list[Planned], max_lines: int, max_bytes: int = MAX_FILE_BYTES) -> Iterator[list[tuple[Planned, bytes]]]:
@@ -165,8 +174,7 @@ class BatchClient(ModelClient):
         key = self.key(messages, sample)
         link = self.link
         if (stored := link.store.get(key)) is not None:
-            usable = accept(stored.content) if accept is not None else bool(stored.content.strip())
-            if self.cache is not None and usable:
+            if self.cache is not None and not link.planning and (accept(stored.content) if accept else bool(stored.content.strip())):
                 self.cache.put(key, self.model, stored, task)  # later runs find it as they find online answers
             return stored
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
@@ -186,7 +194,7 @@ class BatchClient(ModelClient):
                 raise Deferred()
             raise BatchPending(f"its {self.role} request is in batch {live[key]}, which the provider has not finished")
         if link.planning:
-            link.planned[key] = Planned(key, self.model, self.body(messages, schema), self._kind(messages), task)
+            link.planned[key] = Planned(key, self.model, self.role, self.body(messages, schema), self._kind(messages), task)
             raise Deferred()
         cause = f": {link.failure}" if link.failure else ""
         raise ProviderError(f"{self.model}: this {self.role} request was never submitted in a batch of this run{cause}")
@@ -240,7 +248,7 @@ class BatchClient(ModelClient):
             kinds[request.kind] = kinds.get(request.kind, 0) + 1
         file_id = await self._provider(self.api.upload(b"".join(line for _, line in chunk)), "uploading a batch input file")
         record = BatchRecord(
-            model=self.model, input_file_id=file_id, requests=[request.key for request, _ in chunk], kinds=kinds,
+            model=self.model, role=self.role, input_file_id=file_id, requests=[request.key for request, _ in chunk], kinds=kinds,
             submitted=dt.datetime.now(dt.timezone.utc),
         )
         self.link.record(record)

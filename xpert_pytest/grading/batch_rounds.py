@@ -26,6 +26,7 @@ from xpert_pytest.views.terminal import counted
 
 BACKOFF = 1.5
 MAX_POLL = 600.0  # never more than ten minutes between two looks at a batch
+Clients = dict[tuple[str, str], BatchClient]  # by (role, model)
 
 
 @dataclass
@@ -35,8 +36,8 @@ class Rounds:
     max_lines: int
     wait: bool
     poll: float
+    say: Callable[[str], None]  # a status line for the user
     stop_at: float | None = None
-    say: Callable[[str], None] = print
 
 
 @dataclass
@@ -60,7 +61,9 @@ def _collected(record: BatchRecord) -> str:
     return f"collected batch {record.id} ({record.model}, {counted([record.kinds])}{failed}){note}"
 
 
-async def plan(link: BatchLink, tasks: list[Task], candidate: Candidate, judge: Judge, pass_score: float, epochs: int) -> tuple[dict[str, Planned], set[str]]:
+async def plan(
+    link: BatchLink, tasks: list[Task], candidate: Candidate, judge: Judge, pass_score: float, epochs: int
+) -> tuple[dict[str, Planned], set[str]]:
     """One planning pass: (requests with no answer yet, requests waiting in live batches)."""
 
     async def one(task: Task, epoch: int) -> None:
@@ -77,17 +80,18 @@ async def plan(link: BatchLink, tasks: list[Task], candidate: Candidate, judge: 
     return planned, waiting
 
 
-def _client(clients: dict[str, BatchClient], record: BatchRecord, link: BatchLink) -> BatchClient:
-    client = clients.get(record.model)
+def _client(clients: Clients, record: BatchRecord, link: BatchLink) -> BatchClient:
+    client = clients.get((record.role, record.model))
     if client is None:
+        calls = ", ".join(f"{model} ({role})" for role, model in clients)
         raise BatchMismatch(
-            f"batch {record.id or record.input_file_id} recorded in {link.state_path} is for {record.model}, "
-            f"which this run does not call ({', '.join(clients)})"
+            f"batch {record.id or record.input_file_id} recorded in {link.state_path} is for {record.model} "
+            f"({record.role}), which this run does not call ({calls})"
         )
     return client
 
 
-async def refresh(link: BatchLink, clients: dict[str, BatchClient]) -> list[BatchRecord]:
+async def refresh(link: BatchLink, clients: Clients) -> list[BatchRecord]:
     """Look at every live batch, then read the finished ones into the store: every batch is
     checked to be this run's before anything is collected."""
     state = link.state
@@ -101,13 +105,14 @@ async def refresh(link: BatchLink, clients: dict[str, BatchClient]) -> list[Batc
     return [record for record, _ in finished]
 
 
-async def submit(link: BatchLink, clients: dict[str, BatchClient], planned: dict[str, Planned], max_lines: int) -> list[BatchRecord]:
-    by_model: dict[str, list[Planned]] = {}
+async def submit(clients: Clients, planned: dict[str, Planned], max_lines: int) -> list[BatchRecord]:
+    """One batch per model (providers take one model per batch) and per input file's worth."""
+    by_client: dict[tuple[str, str], list[Planned]] = {}
     for request in planned.values():
-        by_model.setdefault(request.model, []).append(request)
+        by_client.setdefault((request.role, request.model), []).append(request)
     return [
-        await clients[model].submit(chunk)
-        for model, requests in by_model.items()
+        await clients[client].submit(chunk)
+        for client, requests in by_client.items()
         for chunk in chunks(requests, max_lines)
     ]
 
@@ -119,7 +124,7 @@ def _progress(link: BatchLink, waiting: set[str]) -> str:
     return "waiting for " + "; ".join(parts)
 
 
-async def _wait(link: BatchLink, clients: dict[str, BatchClient], waiting: set[str], rounds: Rounds) -> list[BatchRecord] | None:
+async def _wait(link: BatchLink, clients: Clients, waiting: set[str], rounds: Rounds) -> list[BatchRecord] | None:
     """Poll until a batch holding one of `waiting` finishes (its records collected) or the run
     deadline comes (None)."""
     delay = rounds.poll
@@ -141,7 +146,7 @@ async def _wait(link: BatchLink, clients: dict[str, BatchClient], waiting: set[s
 
 async def run_phase(
     link: BatchLink,
-    clients: dict[str, BatchClient],
+    clients: Clients,
     tasks: list[Task],
     candidate: Candidate,
     judge: Judge,
@@ -156,7 +161,7 @@ async def run_phase(
     while True:
         planned, waiting = await plan(link, tasks, candidate, judge, pass_score, epochs)
         if planned:
-            new = await submit(link, clients, planned, rounds.max_lines)
+            new = await submit(clients, planned, rounds.max_lines)
             phase.submitted += new
             for record in new:
                 rounds.say(f"submitted batch {record.id} to {record.model} ({counted([record.kinds])})")

@@ -79,7 +79,7 @@ class XpertSession:
         self._answers: dict[str, RecordedAnswer] | None = None
         self._baseline: RunResult | None = None
         self._link: BatchLink | None = None
-        self._batch_clients: dict[str, BatchClient] = {}
+        self._batch_clients: dict[tuple[str, str], BatchClient] = {}
         self.batch_report: BatchReport | None = None
         self.limiter = AdaptiveLimiter(settings.concurrency)
 
@@ -183,8 +183,9 @@ class XpertSession:
         }
         if self._link is None:
             return ModelClient(*args, **options)
-        client = BatchClient(*args, link=self._link, role="judge" if judge else "model", batch_price=s.batch_prices.get(model), **options)
-        self._batch_clients[model] = client
+        role = "judge" if judge else "model"
+        client = BatchClient(*args, link=self._link, role=role, batch_price=s.batch_prices.get(model), **options)
+        self._batch_clients[role, model] = client
         return client
 
     def _candidate(self) -> Candidate:
@@ -257,7 +258,9 @@ class XpertSession:
         if not waiting:
             return None
         batch = self.batch_report
-        where = f"{batch.waiting_requests:,} request(s) in {len(batch.live)} batch(es) ({batch.state_file})" if batch else "provider batches"
+        where = "provider batches"
+        if batch is not None:
+            where = f"{batch.waiting_requests:,} request(s) in {len(batch.live)} batch(es) ({batch.state_file})"
         cut = "the run deadline ended the wait; " if batch is not None and batch.deadline else ""
         return f"{len(waiting):,} task(s) wait for {where}; {cut}run the same command again to collect"
 
