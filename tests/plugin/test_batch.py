@@ -31,7 +31,7 @@ def _state(root: Path) -> tuple[Path, dict[str, Any]]:
     return path, json.loads(path.read_text(encoding="utf-8"))
 
 
-def test_submit_then_collect_over_three_invocations_scores_and_costs_as_online(
+def test_submit_then_collect_in_later_invocations_scores_and_costs_as_online(
     pytester: pytest.Pytester, bench_dir: Path, loopback: LoopbackServer
 ) -> None:
     online = pytester.runpytest_subprocess(*model_args(loopback), *PRICES, "--xpert-no-cache", "--xpert-report-dir=online")
@@ -39,7 +39,6 @@ def test_submit_then_collect_over_three_invocations_scores_and_costs_as_online(
     online_run = json.loads(latest_results(pytester.path / "online").read_text(encoding="utf-8"))
     online_cost = online_run["summary"]["model_cost_usd"] + online_run["summary"]["judge_cost_usd"]
     online_calls = loopback.stats.requests
-    loopback.batch_polls = 1  # each invocation finds the batches of the one before finished
     args = _batch_args(loopback, "--xpert-fail-under=0.5")
 
     first = pytester.runpytest_subprocess(*args)
@@ -56,6 +55,13 @@ def test_submit_then_collect_over_three_invocations_scores_and_costs_as_online(
     assert [(b["model"], len(b["requests"]), b["status"]) for b in state["batches"]] == [("openai/stub-model", 3, "validating")]
     assert results_of(pytester.path)["exit_status"] == 8 and results_of(pytester.path)["gates"] == []
 
+    running = pytester.runpytest_subprocess(*args)  # the provider is still at it: nothing new goes out
+    assert running.ret == 8
+    running.assert_outcomes(skipped=3)
+    assert "submitted batch" not in running.stdout.str() and len(loopback.batches) == 1
+    assert json.loads(path.read_text())["batches"][0]["status"] == "in_progress"
+
+    loopback.batch_polls = 1  # from here each invocation finds the batches of the one before finished
     second = pytester.runpytest_subprocess(*args)
     assert second.ret == 8
     second.stdout.fnmatch_lines([
@@ -79,6 +85,8 @@ def test_submit_then_collect_over_three_invocations_scores_and_costs_as_online(
     assert summary["batch_cost_usd"] == pytest.approx(online_cost / 2)
     assert len(list((pytester.path / "reports").glob("*/results.json"))) == 1  # one run folder for the batch run
     assert json.loads(path.read_text())["closed"] is not None  # the next command starts a new batch run
+    html = (path.parent / "index.html").read_text(encoding="utf-8")
+    assert 'id="batch-cost"' in html and "6 calls at batch prices; online would be $" in html
 
 
 def test_waiting_with_xdist_polls_to_the_end_and_retries_failed_lines_online(
@@ -161,8 +169,10 @@ def test_a_failed_upload_makes_errors_naming_it_and_never_turns_into_online_call
     assert loopback.stats.requests == 0 and not loopback.batches
 
 
-def test_a_provider_litellm_cannot_batch_is_refused_before_any_call(bench_dir: Path, tmp_path: Path) -> None:
-    options = {"model": "openai/gpt-5", "judge": ["anthropic/claude-opus-4"], "batch": True, "report_dir": str(tmp_path)}
-    settings = build_settings(options.get, bench_dir.parent, bench_dir.parent)
+def test_a_provider_litellm_cannot_batch_is_refused_before_any_call(tmp_path: Path) -> None:
+    # No pytester here: litellm imported inside a pytester test is dropped from sys.modules after it.
+    factory.write_dataset(tmp_path)
+    options = {"model": "openai/gpt-5", "judge": ["anthropic/claude-opus-4"], "batch": True, "report_dir": str(tmp_path / "reports")}
+    settings = build_settings(options.get, tmp_path, tmp_path)
     with pytest.raises(BatchSetupError, match="--xpert-batch: anthropic/claude-opus-4: litellm cannot create batches for provider 'anthropic'"):
         XpertSession(settings).prepare()

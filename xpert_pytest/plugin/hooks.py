@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import Generator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -164,8 +165,6 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.run_id = workerinput["xpert_run_id"] if workerinput else uuid.uuid4().hex
     settings.started = workerinput["xpert_started"] if workerinput else time.time()
     if workerinput and workerinput.get("xpert_batch_folder"):
-        from pathlib import Path
-
         settings.batch_folder = Path(workerinput["xpert_batch_folder"])
     xpert = XpertSession(settings)
     config.stash[SESSION_KEY] = xpert
@@ -324,7 +323,7 @@ class XpertHooks:
         their shutdown overlaps our summing up."""
         if _is_worker(self.config) or self.config.option.collectonly or dry_run(self.config) or not self.xpert.loaded:
             return
-        if self.batch_failed:
+        if self.batch_failed:  # a usage error in the batch phase: nothing ran, and there is nothing to sum up
             return
         stopped = session.shouldfail or session.shouldstop
         self.finished = self.xpert.finish(int(exitstatus), self.selected, str(stopped) if stopped else None)
