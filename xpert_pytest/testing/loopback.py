@@ -14,7 +14,7 @@ It also serves the OpenAI files and batches endpoints (`/v1/files`, `/v1/batches
 moves from validating through in_progress to completed over a set number of status polls, and
 answers each line exactly as the chat endpoint would answer the same request. Batch faults
 (`BatchFault`: failed lines, a batch that expires part-way, one that completes with no output
-file) are scripted like the others.
+file) are scripted like the others, and so are refused uploads (`script_upload`).
 """
 
 from __future__ import annotations
