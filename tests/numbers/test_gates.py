@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from xpert_pytest.numbers.aggregate import summarize
-from xpert_pytest.numbers.gates import GATE_FAILED, INCOMPLETE, baseline_gate, evaluate_gates, gate_names
+from xpert_pytest.numbers.gates import GATE_FAILED, INCOMPLETE, PENDING, baseline_gate, evaluate_gates, gate_names
 from xpert_pytest.numbers.gates import decide as _decide
 from xpert_pytest.numbers.results import TaskResult
 
@@ -66,6 +66,14 @@ def test_an_incomplete_run_has_no_gate_outcome_met_or_failed() -> None:
         assert decision.exit_status == INCOMPLETE
         assert decision.gates == []
         assert decision.lines == ["RUN INCOMPLETE: 2 of 12 tasks not graded; the gates were not applied"]
+
+
+def test_a_pending_batch_run_has_no_gate_outcome_and_says_to_run_again() -> None:
+    summary = _summary(("law", 0.9))
+    decision = _decide(summary, evaluate_gates(summary, 0.5, {}), 1, "1 of 2 tasks not graded", "1 task(s) wait; run the same command again")
+    assert (decision.exit_status, decision.gates) == (PENDING, [])
+    assert decision.lines == ["BATCH PENDING: 1 task(s) wait; run the same command again; the gates were not applied"]
+    assert _decide(summary, [], 2, None, "1 task(s) wait").exit_status == 2  # an interrupted run stays interrupted
 
 
 def test_baseline_gate_fails_only_on_a_confident_drop() -> None:

@@ -126,3 +126,19 @@ def test_shard_option() -> None:
     assert _build(model="xpert/anchor").shard is None
     with pytest.raises(SettingsError, match=r"^--xpert-shard='5/4': shard 5 is out of range 1\.\.4$"):
         _build(model="xpert/anchor", shard="5/4")
+
+
+def test_batch_options_that_do_not_fit_are_refused_by_name() -> None:
+    real = {"model": "openai/gpt-5", "judge": ["openai/judge"]}
+    assert _build(**real, batch_wait=True).batch  # waiting implies batch mode
+    with pytest.raises(SettingsError, match=r"--xpert-batch-size, --xpert-batch-run: only for batch mode; add --xpert-batch"):
+        _build(**real, batch_size="100", batch_run="reports/x")
+    with pytest.raises(SettingsError, match="--xpert-max-cost cannot be kept in batch mode"):
+        _build(**real, batch=True, max_cost="5")
+    with pytest.raises(SettingsError, match="--xpert-batch: xpert/anchor graded by xpert/expert calls no provider"):
+        _build(model="xpert/anchor", batch=True)
+    with pytest.raises(SettingsError, match=r"--xpert-batch-size='0': Input should be greater than or equal to 1"):
+        _build(**real, batch=True, batch_size="0")
+    with pytest.raises(SettingsError, match="--xpert-batch-price: expected MODEL=INPUT_USD,OUTPUT_USD"):
+        _build(**real, batch=True, batch_price=["openai/gpt-5=1"])
+    assert _build(**real, batch=True, batch_price=["openai/gpt-5=1.25,5"]).batch_prices["openai/gpt-5"][:2] == (1.25, 5.0)

@@ -64,6 +64,8 @@ class Completion(BaseModel):
     finish_reason: str | None = None
     refusal: bool = False  # the provider's refusal text stands as the answer
     repaired_chars: int = 0  # characters that could not be stored as UTF-8, replaced by U+FFFD
+    batch: bool = False  # answered inside a provider batch; `cost_usd` is then the batch price
+    online_cost_usd: float | None = None  # what the same call costs online, for a batch answer
 
     @property
     def truncated(self) -> bool:
@@ -82,10 +84,18 @@ def endpoint(model: str, params: dict[str, Any]) -> str | None:
     return str(base).rstrip("/") if base else None
 
 
+TRANSPORT_PARAMS = frozenset({"api_key", "api_base", "base_url", "timeout", "max_retries"})
+
+
+def relevant_params(params: dict[str, Any]) -> dict[str, Any]:
+    """The settings that can change an answer: secrets and transport settings left out."""
+    return {k: v for k, v in params.items() if k not in TRANSPORT_PARAMS}
+
+
 def call_key(model: str, params: dict[str, Any], messages: list[dict[str, Any]], revision: str | None = None) -> str:
     """Everything that changes an answer: model, endpoint, the checkpoint's revision label,
     parameters, messages. Secrets and transport settings stay out."""
-    relevant = {k: v for k, v in params.items() if k not in {"api_key", "api_base", "base_url", "timeout", "max_retries"}}
+    relevant = relevant_params(params)
     identity = {"model": model, "endpoint": endpoint(model, params), "revision": revision}
     blob = json.dumps({**identity, "params": relevant, "messages": messages}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()

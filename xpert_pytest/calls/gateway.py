@@ -129,7 +129,7 @@ def supports_structured_output(model: str) -> bool:
         return False
 
 
-def _cost(litellm: Any, response: Any, price: Price | None) -> float | None:
+def call_cost(litellm: Any, response: Any, price: Price | None) -> float | None:
     """A configured price wins; else litellm's cost data, which prices the tokens the provider's
     prompt cache read (and, for Anthropic, wrote) at the model's own rates for them."""
     usage = getattr(response, "usage", None)
@@ -198,13 +198,11 @@ class ModelClient:
         The schema stays out of the cache key: it enforces the reply format the prompt already
         demands, and leaving it out lets a warm cache answer without importing litellm to ask.
         """
-        params = dict(self.params)
-        key = call_key(self.model, {**params, "xpert_sample": sample} if sample else params, messages, self.revision)
+        key = self.key(messages, sample)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             return hit
         litellm = import_litellm()
-        if schema is not None and "response_format" not in params:
-            params.update(self._structured(schema))
+        params = self.request_params(schema)
         async with self.throttle.slot() if self.throttle is not None else nullcontext():
             if self.stop_at is not None and time.time() >= self.stop_at:
                 raise RunDeadline("the run deadline was reached before this call started")
@@ -217,7 +215,7 @@ class ModelClient:
                     self.budget.finish(ticket, None, completed=False)
                 raise
             latency = time.perf_counter() - started
-        cost = _cost(litellm, response, self.price)
+        cost = call_cost(litellm, response, self.price)
         if self.budget is not None and ticket is not None:
             self.budget.finish(ticket, cost)  # a reply came back: paid, whether it holds an answer or not
         completion = self._completion(response, latency, cost)
@@ -225,6 +223,18 @@ class ModelClient:
         if self.cache is not None and usable:
             self.cache.put(key, self.model, completion, task)
         return completion
+
+    def key(self, messages: list[dict[str, Any]], sample: int = 0) -> str:
+        """The cache key of one request: also its id inside a provider batch."""
+        params = self.params
+        return call_key(self.model, {**params, "xpert_sample": sample} if sample else params, messages, self.revision)
+
+    def request_params(self, schema: dict[str, Any] | None) -> dict[str, Any]:
+        """What the call is sent with: the provider settings, plus structured output when asked for."""
+        params = dict(self.params)
+        if schema is not None and "response_format" not in params:
+            params.update(self._structured(schema))
+        return params
 
     def _completion(self, response: Any, latency: float, cost: float | None) -> Completion:
         """The reply's text: its content, or the refusal a provider gives instead (the model's

@@ -14,9 +14,10 @@ import concurrent.futures
 import itertools
 import threading
 import time
-from collections.abc import Iterable
-from typing import Protocol
+from collections.abc import Coroutine, Iterable
+from typing import Any, Protocol, TypeVar
 
+from xpert_pytest.calls.batching import BatchPending
 from xpert_pytest.calls.budget import StopRun
 from xpert_pytest.calls.cache import Completion
 from xpert_pytest.calls.concurrency import GRADING, PRIORITY
@@ -25,6 +26,9 @@ from xpert_pytest.grading.judge import Judge, JudgeError
 from xpert_pytest.grading.prompts import answer_messages, task_text
 from xpert_pytest.numbers.results import CallRecord, CheckpointResult, TaskResult
 from xpert_pytest.data.schema import Task
+
+
+T = TypeVar("T")
 
 
 class Candidate(Protocol):
@@ -54,6 +58,8 @@ def _record(role: str, model: str, completion: Completion) -> CallRecord:
         cached_tokens=completion.cached_tokens,
         cache_write_tokens=completion.cache_write_tokens,
         cost_usd=completion.cost_usd,
+        batch=completion.batch,
+        online_cost_usd=completion.online_cost_usd,
     )
 
 
@@ -75,6 +81,8 @@ async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: f
 
     try:
         answer = await candidate.answer(task, epoch)
+    except BatchPending as exc:
+        return failed(f"waiting for its answer: {exc}", status="pending")
     except StopRun as exc:
         return failed(f"not run: {exc}", stopped=True)
     except Exception as exc:  # provider failures and bugs alike must end as a located error
@@ -89,6 +97,8 @@ async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: f
     except JudgeError as exc:
         calls += [_record("judge", model, c) for model, c in exc.calls]
         return failed(str(exc), calls=calls, response=answer.content, judge_raw=exc.raw, **flags)
+    except BatchPending as exc:
+        return failed(f"waiting for its grading: {exc}", calls=calls, response=answer.content, status="pending", **flags)
     except StopRun as exc:
         return failed(f"not graded: {exc}", calls=calls, response=answer.content, stopped=True, **flags)
     except Exception as exc:
@@ -122,9 +132,9 @@ async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: f
 
 def combine_epochs(results: list[TaskResult], pass_score: float) -> TaskResult:
     """The task's score is the mean over epochs; the first epoch's answer and verdicts are kept for
-    reading, and an error in any epoch makes the task an error."""
+    reading, and an error in any epoch makes the task an error (one still waiting for a batch, pending)."""
     first = results[0]
-    failed = next((r for r in results if r.status == "error"), None)
+    failed = next((r for r in results if r.status != "scored"), None)
     if failed is not None:
         epoch = results.index(failed)
         return failed.model_copy(update={"error": f"epoch {epoch}: {failed.error}" if epoch else failed.error})
@@ -179,6 +189,10 @@ class Engine:
         for task in tasks:
             if task.id not in self._futures:
                 self._futures[task.id] = asyncio.run_coroutine_threadsafe(self._run(task, next(self._submitted)), loop)
+
+    def call(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run a coroutine on the engine's loop, where the clients' connections live, and wait for it."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self._start()).result()
 
     def result(self, task: Task) -> TaskResult:
         self.submit([task])

@@ -34,11 +34,13 @@ def _grouped(results: list[TaskResult], key: Callable[[TaskResult], str], scorin
     return {name: aggregate(group, scoring) for name, group in sorted(groups.items())}
 
 
+def _total(costs: list[float | None]) -> float | None:
+    """The sum, or None when there is nothing to add up or a part of it is unknown."""
+    return None if not costs or any(c is None for c in costs) else sum(c for c in costs if c is not None)
+
+
 def _cost(results: list[TaskResult], role: str) -> float | None:
-    costs = [r.cost(role) for r in results]
-    if not costs or any(c is None for c in costs):
-        return None
-    return sum(c for c in costs if c is not None)
+    return _total([r.cost(role) for r in results])
 
 
 def prompt_cache(calls: Iterable[CallRecord]) -> tuple[int, int, float | None]:
@@ -55,6 +57,7 @@ def prompt_cache(calls: Iterable[CallRecord]) -> tuple[int, int, float | None]:
 def summarize(results: Iterable[TaskResult], judges: int = 1, lost_calls: int = 0, scoring: Scoring = DEFAULT) -> Summary:
     results = sorted(results, key=lambda r: r.task_id)
     calls = [c for r in results for c in r.calls]
+    batched = [c for c in calls if c.batch and not c.cached]
     scored = [r for r in results if r.status == "scored"]
     checkpoints = sum(len(r.verdicts) for r in scored)
     judge_input, judge_cached, judge_share = prompt_cache(c for c in calls if c.role == "judge")
@@ -79,4 +82,7 @@ def summarize(results: Iterable[TaskResult], judges: int = 1, lost_calls: int = 
         judge_input_tokens=judge_input,
         judge_cached_tokens=judge_cached,
         judge_cached_share=judge_share,
+        batch_calls=len(batched),
+        batch_cost_usd=_total([c.cost_usd for c in batched]),
+        batch_online_cost_usd=_total([c.online_cost_usd for c in batched]),
     )

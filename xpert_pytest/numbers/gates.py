@@ -10,6 +10,8 @@ Exit statuses (documented in the README):
   7  the run is incomplete: a selected task was not graded, because the cost budget
      (--xpert-max-cost) or the run deadline (--xpert-run-deadline) stopped it, or pytest
      stopped early (-x, --maxfail); the gates are not applied to a partial run
+  8  batch mode (--xpert-batch): requests wait in provider batches; running the same command
+     again collects them and goes on; the gates are not applied until every task is graded
 
 A shard (--xpert-shard K/N) is a partial run by design: it decides as if its gates were met
 and leaves them to `xpert merge`, which decides them over all shards with this same code.
@@ -26,6 +28,7 @@ from xpert_pytest.numbers.uncertainty import DEFAULT_RESAMPLES, DEFAULT_SEED, pa
 NO_TESTS = 5  # pytest's own: no test was selected
 GATE_FAILED = 6
 INCOMPLETE = 7
+PENDING = 8
 
 
 @dataclass(frozen=True)
@@ -101,15 +104,19 @@ def decide(
     pytest_status: int,
     incomplete: str | None = None,
     deferred: Sequence[str] = (),
+    pending: str | None = None,
 ) -> Decision:
     """With gates set, the gates decide; task-level failures under the pass score are reported only.
 
     A run that did not grade every selected task has no gate outcome at all: a partial score,
     met or failed, says nothing about the model, so none is printed or recorded. `deferred`
-    names the gates of a shard, which the merge of all shards decides."""
+    names the gates of a shard, which the merge of all shards decides. A batch run whose tasks
+    still wait for their batches is pending, which says what to do next."""
     if pytest_status not in (0, 1):
-        note = ["the run did not complete: the gates were not applied"] if gates or deferred or incomplete else []
+        note = ["the run did not complete: the gates were not applied"] if gates or deferred or incomplete or pending else []
         return Decision(pytest_status, [], note)
+    if pending:
+        return Decision(PENDING, [], [f"BATCH PENDING: {pending}; the gates were not applied"])
     if incomplete:
         return Decision(INCOMPLETE, [], [f"RUN INCOMPLETE: {incomplete}; the gates were not applied"])
     if deferred:

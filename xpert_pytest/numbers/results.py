@@ -14,7 +14,7 @@ from xpert_pytest.data.locate import packaged_dataset
 from xpert_pytest.data.taxonomy import Taxonomy, TaxonomyError, read_card
 
 # 2: `stopped` (was `budget_stopped`), refusal and truncation flags, lost calls;
-# 3: the dataset's taxonomy, format and scoring rule; prompt-cache tokens; shards, baseline
+# 3: the dataset's taxonomy, format and scoring rule; prompt-cache tokens; shards, baseline; batch mode
 RESULTS_SCHEMA = 3
 
 
@@ -40,6 +40,8 @@ class CallRecord(Result):
     cache_write_tokens: int | None = None
     cost_usd: float | None = None
     error: str | None = None
+    batch: bool = False  # answered inside a provider batch, at its batch price
+    online_cost_usd: float | None = None  # what the same call costs online (batch calls)
 
 
 class CheckpointResult(Result):
@@ -58,7 +60,7 @@ class TaskResult(Result):
     category: str
     title: str
     language: str
-    status: Literal["scored", "error"]
+    status: Literal["scored", "error", "pending"]  # pending: a call of it waits in a provider batch
     score: float | None = None
     passed: bool | None = None
     prompt: str = ""
@@ -133,6 +135,9 @@ class Summary(Result):
     judge_input_tokens: int = 0  # input tokens of the judge calls this run made (answer-cache hits excluded)
     judge_cached_tokens: int = 0  # of those, read from the provider's prompt cache
     judge_cached_share: float | None = None  # their ratio; None when no call made reported its cached tokens
+    batch_calls: int = 0  # answered inside provider batches (not from the cache)
+    batch_cost_usd: float | None = None  # what those calls cost at batch prices
+    batch_online_cost_usd: float | None = None  # what the same calls would have cost online
 
 
 MIN_INTERVAL_TASKS = 5
@@ -173,6 +178,31 @@ class Statistics(Result):
     epochs: Epochs | None = None
 
 
+class BatchInfo(Result):
+    """One provider batch of a batch run, as it stood when this invocation ended."""
+
+    id: str | None
+    model: str
+    requests: int
+    kinds: dict[str, int] = Field(default_factory=dict)
+    status: str
+    completed: int = 0
+    failed: int = 0
+    note: str | None = None
+
+
+class BatchReport(Result):
+    """What this invocation of a batch run did with the providers' batch APIs."""
+
+    state_file: str
+    submitted: list[BatchInfo] = Field(default_factory=list)  # by this invocation
+    collected: list[BatchInfo] = Field(default_factory=list)  # finished batches read by this invocation
+    live: list[BatchInfo] = Field(default_factory=list)  # still at the provider when it ended
+    waiting_requests: int = 0  # requests of the selected tasks inside those
+    deadline: bool = False  # the run deadline ended the wait
+    error: str | None = None  # a files or batches call failed: the phase stopped there
+
+
 class RunSettings(Result):
     model: str
     judge: str
@@ -191,6 +221,7 @@ class RunSettings(Result):
     judge_format: str = "auto"
     baseline: str | None = None
     max_drop: float | None = None
+    batch: bool = False
 
 
 class Shard(Result):
@@ -222,6 +253,8 @@ class RunResult(Result):
     incomplete: str | None = None
     shard: Shard | None = None
     merged_from: list[str] = Field(default_factory=list)  # the shard runs `xpert merge` combined, shard 1 first
+    pending: str | None = None  # batch mode: tasks wait for provider batches; the next invocation collects them
+    batch: BatchReport | None = None
     tasks: list[TaskResult]
     summary: Summary
     statistics: Statistics | None = None

@@ -40,20 +40,21 @@ def conclude(
     judges: int,
     pytest_status: int,
     incomplete: str | None = None,
+    pending: str | None = None,
     lost_calls: int = 0,
     shard: bool = False,
     taxonomy: Taxonomy | None = None,
     scoring: Scoring = DEFAULT,
 ) -> Verdict:
     """`shard`: these results are one shard's part, whose gates the merge of all shards decides;
-    `taxonomy` and `scoring` are the dataset's."""
+    `taxonomy` and `scoring` are the dataset's; `pending`: batch mode's tasks still at the provider."""
     tasks = sorted(results, key=lambda r: r.task_id)
     summary = summarize(tasks, judges=judges, lost_calls=lost_calls, scoring=scoring)
     stats = statistics(tasks, resamples=gates.resamples, taxonomy=taxonomy, scoring=scoring)
     if shard:
         names = gate_names(gates.fail_under, gates.fail_under_domain, gates.baseline is not None)
-        return Verdict(summary, stats, decide(summary, [], pytest_status, incomplete, deferred=names))
+        return Verdict(summary, stats, decide(summary, [], pytest_status, incomplete, deferred=names, pending=pending))
     outcomes = evaluate_gates(summary, gates.fail_under, gates.fail_under_domain)
     if gates.baseline is not None:
         outcomes.append(baseline_gate(tasks, gates.baseline, gates.max_drop, resamples=gates.resamples))
-    return Verdict(summary, stats, decide(summary, outcomes, pytest_status, incomplete))
+    return Verdict(summary, stats, decide(summary, outcomes, pytest_status, incomplete, pending=pending))

@@ -2,7 +2,8 @@
 
 The model and judge work happens in the item's setup, so a task that cannot be scored is a
 pytest *error*; the call phase only compares the score with the pass score, so a low score is
-a *failure* with a report of the missed checkpoints.
+a *failure* with a report of the missed checkpoints. A task whose calls still wait in provider
+batches (batch mode) is *skipped*, saying so.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ class TaskItem(pytest.Item):
         result = self.xpert.engine.result(self.task)
         self.stash[RESULT_KEY] = result
         self.user_properties.append(("xpert_score", "" if result.score is None else f"{result.score:.4f}"))
+        if result.status == "pending":
+            pytest.skip(f"{self.task.id}: {result.error}")
         if result.status == "error":
             raise TaskUnscored(f"{self.task.id}: not scored: {result.error}")
 

@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Generator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -22,6 +23,7 @@ import pytest
 from xpert_pytest.plugin.collect import RESULT_KEY, BenchmarkCollector, TaskItem, dry_run
 
 if TYPE_CHECKING:
+    from xpert_pytest.data.schema import Task
     from xpert_pytest.plugin.session import Finished, XpertSession
 
 
@@ -63,11 +65,17 @@ OPTIONS = (
     Option("run-deadline", "seconds the whole run may take; calls still in flight then are cut and the run ends incomplete"),
     Option("allow-baseline-mismatch", "compare with a baseline run on other data, anchors or judge anyway", "flag"),
     Option("shard", "K/N: grade only shard K of N, a share of the selected tasks balanced by domain; `xpert merge` combines the shards' results"),
+    Option("batch", "send model and judge calls through the providers' batch APIs; the run submits, and the same command run again collects", "flag"),
+    Option("batch-wait", "batch mode that waits: poll the batches until they are done and grade in the same run (implies --xpert-batch)", "flag"),
+    Option("batch-size", "most requests in one batch (default 10000)"),
+    Option("batch-poll", "seconds before the first status poll of a batch while waiting, growing 1.5-fold to at most 10 minutes (default 30)"),
+    Option("batch-run", "run folder of the batch run to continue (default: the newest unfinished one of the same settings in the report dir)"),
+    Option("batch-price", "batch price for a model: MODEL=INPUT,OUTPUT in USD per million tokens (default: litellm's, else half the online price)", "append", "linelist"),
 )
 
 SESSION_KEY = pytest.StashKey["XpertSession"]()
 FLAGS = frozenset(o.name.replace("-", "_") for o in OPTIONS if o.kind == "flag")
-PATH_OPTIONS = ("dataset", "exemplars", "report-dir", "cache", "baseline", "responses")
+PATH_OPTIONS = ("dataset", "exemplars", "report-dir", "cache", "baseline", "responses", "batch-run")
 
 
 def spaced_path_options(args: list[str]) -> list[str]:
@@ -155,6 +163,8 @@ def pytest_configure(config: pytest.Config) -> None:
     workerinput = getattr(config, "workerinput", None)
     settings.run_id = workerinput["xpert_run_id"] if workerinput else uuid.uuid4().hex
     settings.started = workerinput["xpert_started"] if workerinput else time.time()
+    if workerinput and workerinput.get("xpert_batch_folder"):
+        settings.batch_folder = Path(workerinput["xpert_batch_folder"])
     xpert = XpertSession(settings)
     config.stash[SESSION_KEY] = xpert
     config.pluginmanager.register(XpertHooks(config, xpert), "xpert-session")
@@ -176,23 +186,17 @@ class XpertHooks:
         self.xpert = xpert
         self.finished: Finished | None = None
         self.selected: list[str] | None = None  # ids of the tasks this run must grade, once known
+        self.deferred: list[Task] | None = None  # a batch-mode worker's tasks, started with its first test
+        self.batch_failed = False  # the batch phase stopped on a usage error: there is no run to sum up
 
     @pytest.hookimpl(wrapper=True)
     def pytest_sessionstart(self, session: pytest.Session) -> Generator[None, None, None]:
-        """Loads after the other plugins' session start, so that xdist's workers boot meanwhile."""
+        """Loads after the other plugins' session start, so that xdist's workers boot meanwhile;
+        in batch mode before, since the workers must be told which batch run they read."""
+        if self.xpert.settings.batch:
+            self._prepare()
         yield
-        from xpert_pytest.calls.cache import CacheError
-        from xpert_pytest.data.dataset import DataError
-        from xpert_pytest.plugin.session import BaselineMismatch
-        from xpert_pytest.plugin.settings import SettingsError
-
-        try:
-            self.xpert.prepare()
-        except DataError as exc:
-            problems = "\n".join(exc.problems)
-            raise pytest.UsageError(f"XpertBench input does not load:\n{problems}") from exc
-        except (CacheError, BaselineMismatch, SettingsError) as exc:
-            raise pytest.UsageError(f"XpertBench: {exc}") from exc
+        self._prepare()
         bench = self.xpert.bench
         for domain, declared in bench.taxonomy.domains.items():  # only with the benchmark on: --strict-markers elsewhere
             self.config.addinivalue_line("markers", f"{domain}: {bench.name} {declared.title} tasks")
@@ -203,6 +207,41 @@ class XpertHooks:
                 f"XpertBench: {', '.join(unknown)}: no task has this node id. With --xpert-model pytest runs the "
                 "benchmark only: select tasks by node id (xpert::DOMAIN/CATEGORY/TASK_ID, or a prefix of one) or with -k"
             )
+
+    def _prepare(self) -> None:
+        from xpert_pytest.calls.cache import CacheError
+        from xpert_pytest.data.dataset import DataError
+        from xpert_pytest.plugin.session import BaselineMismatch, BatchSetupError
+        from xpert_pytest.plugin.settings import SettingsError
+
+        try:
+            self.xpert.prepare()
+        except DataError as exc:
+            problems = "\n".join(exc.problems)
+            raise pytest.UsageError(f"XpertBench input does not load:\n{problems}") from exc
+        except (CacheError, BaselineMismatch, BatchSetupError, SettingsError) as exc:
+            raise pytest.UsageError(f"XpertBench: {exc}") from exc
+
+    def _batch_phase(self, tasks: list[Task]) -> None:
+        """Submit and collect the batches before any test runs (in the one process that does)."""
+        from xpert_pytest.calls.batching import BatchMismatch
+        from xpert_pytest.calls.gateway import ProviderError
+        from xpert_pytest.views.terminal import printable
+
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+
+        def say(line: str) -> None:
+            if reporter is not None:
+                reporter.write_line(printable(f"XpertBench batch: {line}"))
+
+        try:
+            self.xpert.run_batches(tasks, say)
+        except BatchMismatch as exc:
+            self.batch_failed = True
+            raise pytest.UsageError(f"XpertBench: {exc}") from exc
+        except ProviderError as exc:  # what was collected stays; the tasks it leaves unanswered are errors
+            self.xpert.batch_phase_failed(str(exc))
+            say(f"FAILED: {exc}")
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection(self, session: pytest.Session) -> bool | None:
@@ -251,9 +290,14 @@ class XpertHooks:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
-        """Every worker collects the same selection; the controller learns it from the first."""
-        if self.selected is None:
-            self.selected = [nodeid.rpartition("/")[2] for nodeid in ids]
+        """Every worker collects the same selection; the controller learns it from the first. In
+        batch mode it runs the batch phase then, before xdist sends the workers any test."""
+        if self.selected is not None:
+            return
+        self.selected = [nodeid.rpartition("/")[2] for nodeid in ids]
+        if self.xpert.settings.batch and not self.config.option.collectonly and not dry_run(self.config):
+            by_id = self.xpert.bench.by_id
+            self._batch_phase([by_id[task_id] for task_id in self.selected if task_id in by_id])
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> None:
@@ -267,7 +311,18 @@ class XpertHooks:
             if not workerinput.get("xpert_partition"):
                 return  # an unknown schedule: each task starts when its test does
             items = worker_partition(items, workerinput["workerid"], workerinput["workercount"])
+            if self.xpert.settings.batch:  # the controller's batch phase runs until the first test is sent
+                self.deferred = [item.task for item in items]
+                return
+        elif self.xpert.settings.batch:
+            self._batch_phase([item.task for item in items])
         self.xpert.start([item.task for item in items])
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if self.deferred is not None:
+            tasks, self.deferred = self.deferred, None
+            self.xpert.start(tasks)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
@@ -275,7 +330,7 @@ class XpertHooks:
         result = item.stash.get(RESULT_KEY, None)
         if call.when == "setup" and result is not None:
             report.xpert_result = result.model_dump(mode="json")
-            if result.status == "error":
+            if result.status == "error":  # a pending task is skipped, and keeps pytest's skip report
                 from xpert_pytest.views.terminal import printable
 
                 report.longrepr = printable(f"{result.task_id}: not scored: {result.error}")
@@ -298,6 +353,8 @@ class XpertHooks:
         their shutdown overlaps our summing up."""
         if _is_worker(self.config) or self.config.option.collectonly or dry_run(self.config) or not self.xpert.loaded:
             return
+        if self.batch_failed:  # a usage error in the batch phase: nothing ran, and there is nothing to sum up
+            return
         stopped = session.shouldfail or session.shouldstop
         self.finished = self.xpert.finish(int(exitstatus), self.selected, str(stopped) if stopped else None)
         session.exitstatus = self.finished.run.exit_status
@@ -311,7 +368,7 @@ class XpertHooks:
         report = str(self.finished.report) if self.finished.report else None
         verbose = self.config.option.verbose > 0
         for line in summary_lines(self.finished.run, str(self.finished.path), report, verbose):
-            alarm = line.startswith(("GATE FAILED", "gate FAILED", "RUN INCOMPLETE", "WARNING"))
+            alarm = line.startswith(("GATE FAILED", "gate FAILED", "RUN INCOMPLETE", "BATCH PENDING", "WARNING"))
             terminalreporter.write_line(line, red=alarm, bold=alarm)
 
     def pytest_unconfigure(self) -> None:
@@ -335,3 +392,4 @@ class XpertHooks:
         node.workerinput["xpert_partition"] = self.config.getvalue("dist") == "load"
         node.workerinput["xpert_run_id"] = self.xpert.settings.run_id
         node.workerinput["xpert_started"] = self.xpert.settings.started
+        node.workerinput["xpert_batch_folder"] = str(self.xpert.batch_folder) if self.xpert.batch_folder else None

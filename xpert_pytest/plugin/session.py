@@ -10,24 +10,29 @@ import datetime as dt
 import hashlib
 import json
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from xpert_pytest import __version__
+from xpert_pytest.calls.batch_api import BatchUnsupported, provider_of
+from xpert_pytest.calls.batch_state import BatchStateError, find_open, open_state
+from xpert_pytest.calls.batching import BatchClient, BatchLink
 from xpert_pytest.calls.budget import Budget
-from xpert_pytest.calls.cache import CallCache, endpoint
+from xpert_pytest.calls.cache import CallCache, endpoint, relevant_params
 from xpert_pytest.calls.concurrency import AdaptiveLimiter
 from xpert_pytest.data.dataset import Benchmark, DataError
 from xpert_pytest.data.formats.registry import describe, load
 from xpert_pytest.data.shards import Selection
+from xpert_pytest.grading.batch_rounds import Rounds, info, report, run_phase
 from xpert_pytest.grading.engine import Candidate, Engine, ModelCandidate
 from xpert_pytest.calls.gateway import ModelClient
 from xpert_pytest.grading.judge import EnsembleJudge, Judge, ShotJudge
 from xpert_pytest.grading.recorded import RecordedAnswer, RecordedModel, load_answers
 from xpert_pytest.grading.replay import ANCHOR_MODEL, EXPERT_JUDGE, REPLAY_NOTE, AnchorModel, ExpertReplayJudge
 from xpert_pytest.numbers.gates import NO_TESTS
-from xpert_pytest.numbers.results import RunResult, RunSettings, Shard, TaskResult, read_results, write_results
+from xpert_pytest.numbers.results import BatchReport, RunResult, RunSettings, Shard, TaskResult, read_results, write_results
 from xpert_pytest.numbers.verdict import GateSettings, conclude
 from xpert_pytest.data.schema import Task
 from xpert_pytest.plugin.settings import Settings, check_domain_gates, self_preference, slug
@@ -37,6 +42,10 @@ LEDGER_FILE = ".xpert-ledger.sqlite"
 
 class BaselineMismatch(Exception):
     """The baseline was run on another benchmark (data, anchors or judge); comparing would mislead."""
+
+
+class BatchSetupError(Exception):
+    """Batch mode cannot run with these settings (a provider without batches, another run's state)."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +94,9 @@ class XpertSession:
         self._answers: dict[str, RecordedAnswer] | None = None
         self._baseline: RunResult | None = None
         self.selection: Selection | None = None  # a shard's whole selection, once collection knows it
+        self._link: BatchLink | None = None
+        self._batch_clients: dict[tuple[str, str], BatchClient] = {}
+        self.batch_report: BatchReport | None = None
         self.limiter = AdaptiveLimiter(settings.concurrency)
 
     @property
@@ -105,6 +117,57 @@ class XpertSession:
             self._cache = CallCache(s.cache)
         if self._budget is None:
             self._budget = Budget(s.report_dir / LEDGER_FILE, self.run_key(), s.run_id, s.max_cost)
+        if s.batch and self._link is None:
+            self._link = self._open_batch_run()
+
+    def batch_identity(self) -> dict[str, str]:
+        """Everything that shapes a batch run's requests, by name: a command that differs is told what."""
+        s = self.settings
+        judge = s.judges[0]
+        return {
+            "model": s.model, "model revision": s.model_revision or "-",
+            "model endpoint": endpoint(s.model, s.model_args) or "-",
+            "model settings": json.dumps(relevant_params(s.model_args), sort_keys=True),
+            "judges": s.judge, "judge endpoint": endpoint(judge, s.judge_args) or "-",
+            "judge settings": json.dumps(relevant_params(s.judge_args), sort_keys=True),
+            "dataset fingerprint": self.bench.fingerprint, "responses": str(s.responses) if s.responses else "-",
+            "epochs": str(s.epochs), "shots": str(s.shots), "judge format": s.judge_format,
+        }
+
+    def _open_batch_run(self) -> BatchLink:
+        """The batch run this command continues, or a new one: named by --xpert-batch-run, else the
+        newest unfinished one of the same settings under the report dir; checked before any call."""
+        s = self.settings
+        for model, params in self._called_models():
+            try:
+                provider_of(model, params)
+            except BatchUnsupported as exc:
+                raise BatchSetupError(f"--xpert-batch: {exc}") from exc
+        identity = self.batch_identity()
+        key = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]
+        if s.batch_folder is not None:  # an xdist worker: the controller chose the folder
+            return BatchLink(s.batch_folder, None, key, identity, s.run_id, owner=False)
+        folder = s.batch_run or find_open(s.report_dir, key) or self._new_folder()
+        try:
+            state = open_state(folder, key, identity, given=s.batch_run is not None)
+        except BatchStateError as exc:
+            raise BatchSetupError(str(exc)) from exc
+        return BatchLink(folder, state, key, identity, s.run_id, owner=True)
+
+    def _called_models(self) -> list[tuple[str, dict[str, Any]]]:
+        s = self.settings
+        models = [] if s.responses is not None or s.model == ANCHOR_MODEL else [(s.model, s.model_args)]
+        return models + [(judge, s.judge_args) for judge in s.judges if judge != EXPERT_JUDGE]
+
+    def _new_folder(self) -> Path:
+        s = self.settings
+        suffix = (s.run_id or uuid.uuid4().hex)[:6]  # two runs started in the same second keep apart
+        part = f"-shard-{s.shard.index}-of-{s.shard.count}" if s.shard is not None else ""
+        return s.report_dir / f"{self.started:%Y%m%d-%H%M%S}-{slug(s.model)}{part}-{suffix}"
+
+    @property
+    def batch_folder(self) -> Path | None:
+        return None if self._link is None else self._link.folder
 
     def run_key(self) -> str:
         """What makes two starts the same run for the budget: a rerun after a stop or crash
@@ -124,11 +187,17 @@ class XpertSession:
     def _client(self, model: str, params: dict[str, object], *, judge: bool = False) -> ModelClient:
         s = self.settings
         self.prepare()
-        return ModelClient(
-            model, dict(params), self._cache, self.limiter, self._budget, s.prices.get(model),
-            revision=None if judge else s.model_revision, output=s.judge_format if judge else "off",
-            deadline=s.call_deadline, stop_at=s.stop_at,
-        )
+        args: tuple[Any, ...] = (model, dict(params), self._cache, self.limiter, self._budget, s.prices.get(model))
+        options: dict[str, Any] = {
+            "revision": None if judge else s.model_revision, "output": s.judge_format if judge else "off",
+            "deadline": s.call_deadline, "stop_at": s.stop_at,
+        }
+        if self._link is None:
+            return ModelClient(*args, **options)
+        role = "judge" if judge else "model"
+        client = BatchClient(*args, link=self._link, role=role, batch_price=s.batch_prices.get(model), **options)
+        self._batch_clients[role, model] = client
+        return client
 
     def _candidate(self) -> Candidate:
         s = self.settings
@@ -157,6 +226,19 @@ class XpertSession:
     def start(self, tasks: Sequence[Task]) -> None:
         self.engine.submit(tasks)
 
+    def run_batches(self, tasks: Sequence[Task], say: Callable[[str], None]) -> BatchReport:
+        """The batch phase, before any test: collect, plan, submit, and (--xpert-batch-wait) wait."""
+        s = self.settings
+        engine = self.engine
+        link = self._link
+        assert link is not None and link.owner
+        rounds = Rounds(max_lines=s.batch_size, wait=s.batch_wait, poll=s.batch_poll, stop_at=s.stop_at, say=say)
+        phase = engine.call(
+            run_phase(link, self._batch_clients, list(tasks), engine.candidate, engine.judge, s.pass_score, s.epochs, rounds)
+        )
+        self.batch_report = report(link, phase)
+        return self.batch_report
+
     def record(self, result: TaskResult) -> None:
         self.results[result.task_id] = result
 
@@ -170,6 +252,28 @@ class XpertSession:
             task_id=task.id, domain=task.domain, category=task.category, title=task.title, language=task.language,
             status="error", error=f"the process running this task crashed: {last_line}",
         )
+
+    def batch_phase_failed(self, error: str) -> None:
+        """A files or batches call failed: what was collected stays; tasks it leaves unanswered are errors."""
+        link = self._link
+        assert link is not None
+        link.failure = error
+        state = link.state
+        self.batch_report = BatchReport(
+            state_file=str(link.state_path), live=[info(b) for b in state.live()] if state else [], error=error,
+        )
+
+    def pending(self) -> str | None:
+        """Why the run waits for its batches, or None when no task does."""
+        waiting = [r for r in self.results.values() if r.status == "pending"]
+        if not waiting:
+            return None
+        batch = self.batch_report
+        where = "provider batches"
+        if batch is not None:
+            where = f"{batch.waiting_requests:,} request(s) in {len(batch.live)} batch(es) ({batch.state_file})"
+        cut = "the run deadline ended the wait; " if batch is not None and batch.deadline else ""
+        return f"{len(waiting):,} task(s) wait for {where}; {cut}run the same command again to collect"
 
     def incomplete(self, selected: Collection[str] | None, stopped_early: str | None) -> str | None:
         """Why the run did not grade every selected task, or None when it did."""
@@ -196,16 +300,19 @@ class XpertSession:
             pytest_status = 0  # more shards than selected tasks left this one none: it ran, and the merge needs its record
         bench = self.bench
         incomplete = self.incomplete(selected, stopped_early)
+        pending = self.pending()
         gates = GateSettings(
             s.fail_under, s.fail_under_domain, self._baseline.tasks if self._baseline is not None else None, s.max_drop, s.resamples
         )
         verdict = conclude(
-            self.results.values(), gates, judges=len(s.judges), pytest_status=pytest_status,
-            incomplete=incomplete, lost_calls=lost, shard=s.shard is not None, taxonomy=bench.taxonomy, scoring=bench.scoring,
+            self.results.values(), gates, judges=len(s.judges), pytest_status=pytest_status, incomplete=incomplete,
+            pending=pending, lost_calls=lost, shard=s.shard is not None, taxonomy=bench.taxonomy, scoring=bench.scoring,
         )
         decision = verdict.decision
         if decision.exit_status in (0, 1, 6) and self._budget is not None:
             self._budget.close_account()
+        if decision.exit_status in (0, 1, 6) and self._link is not None:
+            self._close_batch_run()
         run = RunResult(
             package_version=__version__,
             started=self.started,
@@ -215,10 +322,12 @@ class XpertSession:
                 fail_under=s.fail_under, fail_under_domain=s.fail_under_domain, replay=s.replay,
                 shots=s.shots, concurrency=s.concurrency, max_cost_usd=s.max_cost,
                 responses=str(s.responses) if s.responses else None, epochs=s.epochs,
-                model_revision=s.model_revision, judge_format=s.judge_format,
+                model_revision=s.model_revision, judge_format=s.judge_format, batch=s.batch,
                 baseline=str(s.baseline) if s.baseline else None, max_drop=s.max_drop,
             ),
             incomplete=incomplete,
+            pending=pending,
+            batch=self.batch_report,
             shard=self.share(selected),
             dataset_name=bench.name,
             dataset_fingerprint=bench.fingerprint,
@@ -237,9 +346,7 @@ class XpertSession:
             verdict=decision.lines,
             exit_status=decision.exit_status,
         )
-        suffix = (s.run_id or uuid.uuid4().hex)[:6]  # two runs started in the same second keep apart
-        part = f"-shard-{s.shard.index}-of-{s.shard.count}" if s.shard is not None else ""
-        folder = s.report_dir / f"{self.started:%Y%m%d-%H%M%S}-{slug(s.model)}{part}-{suffix}"
+        folder = self.batch_folder or self._new_folder()
         path = write_results(run, folder / "results.json")
         report = None
         if s.report:
@@ -257,9 +364,20 @@ class XpertSession:
         tasks = sorted(selected) if selected is not None else sorted(self.results)
         return Shard(index=s.shard.index, count=s.shard.count, selection=whole.digest, selected=whole.count, tasks=tasks)
 
+    def _close_batch_run(self) -> None:
+        """The run reached its verdict: the next command starts a new batch run, unless requests
+        were lost with a batch in this invocation (the next one submits just those again)."""
+        link = self._link
+        if link is None or not link.owner or link.state is None or link.store.lost(link.invocation):
+            return
+        link.state.closed = dt.datetime.now(dt.timezone.utc)
+        link.save()
+
     def close(self) -> None:
         if self._engine is not None:
             self._engine.close()
+        if self._link is not None:
+            self._link.close()
         if self._cache is not None:
             self._cache.close()
         if self._budget is not None:

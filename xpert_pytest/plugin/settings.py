@@ -33,6 +33,10 @@ MAX_RESAMPLES = 100_000  # 2,000 is plenty; beyond this the intervals' memory, n
 MAX_EPOCHS = 100
 MAX_RETRIES = 20
 SLUG_LENGTH = 60
+DEFAULT_BATCH_SIZE = 10_000
+MAX_BATCH_SIZE = 50_000  # OpenAI's limit of requests per batch
+DEFAULT_BATCH_POLL = 30.0
+BATCH_ONLY = ("batch_size", "batch_poll", "batch_run", "batch_price")  # options that mean nothing without batch mode
 
 
 class SettingsError(ValueError):
@@ -71,7 +75,14 @@ class Settings(BaseModel):
     run_deadline: float | None = Field(None, gt=0)
     allow_baseline_mismatch: bool = False
     shard: ShardSpec | None = None
+    batch: bool = False
+    batch_wait: bool = False
+    batch_size: int = Field(DEFAULT_BATCH_SIZE, ge=1, le=MAX_BATCH_SIZE)
+    batch_poll: float = Field(DEFAULT_BATCH_POLL, gt=0, le=3600)
+    batch_run: Path | None = None
+    batch_prices: dict[str, Price] = Field(default_factory=dict)
     started: float = 0.0  # time.time() when the run began, shared with xdist workers
+    batch_folder: Path | None = None  # an xdist worker's batch run folder, chosen by the controller
 
     @property
     def judge(self) -> str:
@@ -98,7 +109,18 @@ class Settings(BaseModel):
             raise ValueError("--xpert-judge: a judge model name is empty")
         for option, args in (("--xpert-model-arg", self.model_args), ("--xpert-judge-arg", self.judge_args)):
             check_provider_args(option, args)
+        if self.batch:
+            self._check_batch()
         return self
+
+    def _check_batch(self) -> None:
+        if self.replay:
+            raise ValueError(f"--xpert-batch: {ANCHOR_MODEL} graded by {EXPERT_JUDGE} calls no provider; there is nothing to batch")
+        if self.max_cost is not None:
+            raise ValueError(
+                "--xpert-max-cost cannot be kept in batch mode: a submitted batch is paid as the provider works "
+                "through it, and no call can be held back; drop one of --xpert-max-cost and --xpert-batch"
+            )
 
     @property
     def stop_at(self) -> float | None:
@@ -194,7 +216,7 @@ def parse_domain_gates(items: list[str]) -> dict[str, float]:
     return gates
 
 
-def parse_prices(items: list[str]) -> dict[str, Price]:
+def parse_prices(items: list[str], option: str = "--xpert-price") -> dict[str, Price]:
     """`MODEL=INPUT,OUTPUT[,CACHED_INPUT[,CACHE_WRITE]]` in USD per million tokens, for models
     litellm has no price for; input the provider's prompt cache read or wrote costs INPUT unless given."""
     prices = {}
@@ -210,7 +232,7 @@ def parse_prices(items: list[str]) -> dict[str, Price]:
             prices[model] = Price(*values)
         except ValueError:
             raise SettingsError(
-                "--xpert-price: expected MODEL=INPUT_USD,OUTPUT_USD[,CACHED_INPUT_USD[,CACHE_WRITE_USD]] per million "
+                f"{option}: expected MODEL=INPUT_USD,OUTPUT_USD[,CACHED_INPUT_USD[,CACHE_WRITE_USD]] per million "
                 f"tokens, two to four numbers of 0 or more, got {item!r}"
             ) from None
     return prices
@@ -270,14 +292,26 @@ def build_settings(get: Callable[[str], Any], rootdir: Path, invocation_dir: Pat
         "run_deadline": get("run_deadline"),
         "allow_baseline_mismatch": bool(get("allow_baseline_mismatch")),
         "shard": shard,
+        "batch": bool(get("batch") or get("batch_wait")),
+        "batch_wait": bool(get("batch_wait")),
+        "batch_size": get("batch_size"),
+        "batch_poll": get("batch_poll"),
+        "batch_run": get("batch_run"),
+        "batch_prices": parse_prices(get("batch_price") or [], "--xpert-batch-price"),
     }
+    if not values["batch"] and (given := [name for name in BATCH_ONLY if get(name)]):
+        options = ", ".join(f"--xpert-{name.replace('_', '-')}" for name in given)
+        raise SettingsError(f"{options}: only for batch mode; add --xpert-batch (or --xpert-batch-wait)")
     try:
         return Settings.model_validate({k: v for k, v in values.items() if v is not None})
     except ValidationError as exc:
         raise SettingsError(describe_errors(exc)) from None
 
 
-OPTION_OF = {"resamples": "bootstrap", "judges": "judge", "model_args": "model-arg", "judge_args": "judge-arg", "prices": "price"}
+OPTION_OF = {
+    "resamples": "bootstrap", "judges": "judge", "model_args": "model-arg", "judge_args": "judge-arg", "prices": "price",
+    "batch_prices": "batch-price",
+}
 
 
 def describe_errors(exc: ValidationError) -> str:

@@ -14,11 +14,20 @@ Usage reports the prompt cache as the providers do (`prompt_cache`): OpenAI's
 `prompt_tokens_details.cached_tokens` on chat completions, and on `/v1/messages`, a minimal
 Anthropic Messages endpoint, `cache_read_input_tokens` and `cache_creation_input_tokens` for
 prefixes marked with `cache_control`.
+
+It also serves the OpenAI files and batches endpoints (`/v1/files`, `/v1/batches`): a batch
+moves from validating through in_progress to completed over a set number of status polls, and
+answers each line exactly as the chat endpoint would answer the same request. Batch faults
+(`BatchFault`: failed lines, a batch that expires part-way, one that completes with no output
+file) are scripted like the others, and so are refused uploads (`script_upload`).
 """
 
 from __future__ import annotations
 
 import argparse
+import email.parser
+import email.policy
+import itertools
 import json
 import re
 import socket
@@ -104,6 +113,48 @@ class Fault:
 
 
 @dataclass
+class BatchFault:
+    """How the next batch goes wrong: its first `failed_lines` lines fail (they go to the error
+    file with status 500); it expires after answering `expire_after` lines (the rest go to the
+    error file as `batch_expired`); or it completes with neither output nor error file."""
+
+    failed_lines: int = 0
+    expire_after: int | None = None
+    no_output: bool = False
+
+
+@dataclass
+class LoopbackBatch:
+    id: str
+    input_file_id: str
+    endpoint: str
+    metadata: dict[str, str]
+    total: int
+    fault: BatchFault
+    created_at: int
+    polls: int = 0
+    status: str = "validating"
+    completed: int = 0
+    failed: int = 0
+    output_file_id: str | None = None
+    error_file_id: str | None = None
+
+    def payload(self) -> dict[str, Any]:
+        done = self.status in ("completed", "expired")
+        return {
+            "id": self.id, "object": "batch", "endpoint": self.endpoint, "errors": None,
+            "input_file_id": self.input_file_id, "completion_window": "24h", "status": self.status,
+            "output_file_id": self.output_file_id, "error_file_id": self.error_file_id,
+            "created_at": self.created_at, "in_progress_at": self.created_at, "expires_at": self.created_at + 86400,
+            "completed_at": self.created_at + 1 if self.status == "completed" else None,
+            "expired_at": self.created_at + 1 if self.status == "expired" else None,
+            "failed_at": None, "cancelled_at": None, "cancelling_at": None, "finalizing_at": None,
+            "request_counts": {"total": self.total, "completed": self.completed, "failed": self.failed if done else 0},
+            "metadata": self.metadata,
+        }
+
+
+@dataclass
 class Stats:
     requests: int = 0
     by_model: dict[str, int] = field(default_factory=dict)
@@ -118,19 +169,28 @@ class Stats:
     def count(self, model: str, prompt: int, cached: int, written: int) -> None:
         for tally, value in ((self.prompt_tokens, prompt), (self.cached_tokens, cached), (self.cache_write_tokens, written)):
             tally[model] = tally.get(model, 0) + value
+    batch_lines: dict[str, int] = field(default_factory=dict)  # lines answered inside batches, per model
 
 
 class LoopbackServer:
     """Start with `with LoopbackServer() as server:`; `server.api_base` is the URL to give litellm."""
 
-    def __init__(self, latency: float = 0.0, judge_latency: float | None = None) -> None:
+    def __init__(self, latency: float = 0.0, judge_latency: float | None = None, batch_polls: int = 2) -> None:
+        """`batch_polls`: status requests a batch takes to finish (the first shows it in progress)."""
         self.latency = latency
         self.judge_latency = latency if judge_latency is None else judge_latency
+        self.batch_polls = batch_polls
         self.stats = Stats()
         self.prompt_cache = PrefixCache()
         self.bodies: list[dict[str, Any]] = []
+        self.files: dict[str, bytes] = {}
+        self.batches: dict[str, LoopbackBatch] = {}
+        self._ids = itertools.count(1)
         self._faults: dict[str, list[Fault]] = {}
+        self._batch_faults: list[BatchFault] = []
+        self._upload_faults: list[Fault] = []
         self._lock = threading.Lock()
+        self._counting = threading.Lock()
         self.respond: Callable[[dict[str, Any]], str] = self.default_response
         self._httpd = _Server(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="loopback-llm", daemon=True)
@@ -153,6 +213,16 @@ class LoopbackServer:
         with self._lock:
             self._faults.setdefault(model_part, []).extend(faults)
 
+    def script_batch(self, *faults: BatchFault) -> None:
+        """Queue faults for the next batches created, one each."""
+        with self._lock:
+            self._batch_faults.extend(faults)
+
+    def script_upload(self, *faults: Fault) -> None:
+        """Queue HTTP errors (`Fault.status`) for the next file uploads, one each."""
+        with self._lock:
+            self._upload_faults.extend(faults)
+
     def _next_fault(self, model: str) -> Fault | None:
         with self._lock:
             for part, queue in self._faults.items():
@@ -170,6 +240,100 @@ class LoopbackServer:
             match = CANDIDATE_BLOCK.search(prompt)
             return hostile_reply(model, own, match.group(2) if match else "") or json.dumps(own)
         return stub_answer()
+
+    def completion(self, body: dict[str, Any], fault: Fault | None = None) -> dict[str, Any]:
+        """The chat completion object answering `body`, as the chat endpoint sends it."""
+        fault = fault or Fault()
+        model = str(body.get("model", ""))
+        content = fault.content if fault.content is not None else self.respond(body)
+        message: dict[str, Any] = {"role": "assistant", "content": content}
+        if fault.refusal is not None:
+            message = {"role": "assistant", "content": None, "refusal": fault.refusal}
+            content = fault.refusal
+        choices = [] if fault.no_choices else [{"index": 0, "message": message, "finish_reason": fault.finish_reason}]
+        parts = segments(body)
+        prompt, completion = prompt_tokens(parts), len(content) // 4
+        cached = self.prompt_cache.automatic(model, parts)
+        with self._counting:  # callers may hold `_lock` (a batch finishing)
+            self.stats.count(model, prompt, cached, 0)
+        usage = {
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
+            "total_tokens": prompt + completion,
+            "prompt_tokens_details": {"cached_tokens": cached},
+        }
+        return {
+            "id": f"chatcmpl-{next(self._ids)}", "object": "chat.completion", "created": int(time.time()),
+            "model": model, "choices": choices, "usage": usage,
+        }
+
+    def _new_id(self, prefix: str) -> str:
+        return f"{prefix}-{next(self._ids):06d}"
+
+    def upload(self, content: bytes) -> dict[str, Any]:
+        with self._lock:
+            file_id = self._new_id("file")
+            self.files[file_id] = content
+        return {
+            "id": file_id, "object": "file", "bytes": len(content), "created_at": int(time.time()),
+            "filename": "input.jsonl", "purpose": "batch", "status": "processed",
+        }
+
+    def create_batch(self, request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        file_id = str(request.get("input_file_id", ""))
+        if file_id not in self.files:
+            return 404, {"error": {"message": f"No such File object: {file_id}", "type": "invalid_request_error"}}
+        lines = [line for line in self.files[file_id].splitlines() if line.strip()]
+        with self._lock:
+            fault = self._batch_faults.pop(0) if self._batch_faults else BatchFault()
+            batch = LoopbackBatch(
+                id=self._new_id("batch"), input_file_id=file_id, endpoint=str(request.get("endpoint", "")),
+                metadata=dict(request.get("metadata") or {}), total=len(lines), fault=fault, created_at=int(time.time()),
+            )
+            self.batches[batch.id] = batch
+        return 200, batch.payload()
+
+    def poll_batch(self, batch_id: str) -> tuple[int, dict[str, Any]]:
+        """One status request: the batch advances, and on its last poll answers every line."""
+        batch = self.batches.get(batch_id)
+        if batch is None:
+            return 404, {"error": {"message": f"No batch with id {batch_id}", "type": "invalid_request_error"}}
+        with self._lock:
+            if batch.status in ("validating", "in_progress"):
+                batch.polls += 1
+                if batch.polls >= self.batch_polls:
+                    self._finish(batch)
+                else:
+                    batch.status = "in_progress"
+                    batch.completed = batch.total * batch.polls // (self.batch_polls + 1)
+            return 200, batch.payload()
+
+    def _finish(self, batch: LoopbackBatch) -> None:
+        fault = batch.fault
+        outputs, errors = [], []
+        lines = [json.loads(line) for line in self.files[batch.input_file_id].splitlines() if line.strip()]
+        for n, line in enumerate(lines):
+            entry: dict[str, Any] = {"id": f"batch_req_{batch.id}_{n}", "custom_id": line.get("custom_id")}
+            if fault.expire_after is not None and n >= fault.expire_after:
+                message = "This request could not be executed before the completion window expired."
+                errors.append({**entry, "response": None, "error": {"code": "batch_expired", "message": message}})
+            elif n < fault.failed_lines:
+                error = {"message": "scripted batch line failure", "type": "server_error"}
+                errors.append({**entry, "response": {"status_code": 500, "request_id": entry["id"], "body": {"error": error}}, "error": None})
+            else:
+                body = line.get("body", {})
+                model = str(body.get("model", ""))
+                self.stats.batch_lines[model] = self.stats.batch_lines.get(model, 0) + 1
+                outputs.append({**entry, "response": {"status_code": 200, "request_id": entry["id"], "body": self.completion(body)}, "error": None})
+        batch.status = "expired" if fault.expire_after is not None else "completed"
+        batch.completed, batch.failed = len(outputs), len(errors)
+        if fault.no_output:
+            return
+        for kind, records in (("output_file_id", outputs), ("error_file_id", errors)):
+            if records:
+                file_id = self._new_id("file")
+                self.files[file_id] = "".join(json.dumps(r) + "\n" for r in records).encode()
+                setattr(batch, kind, file_id)
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
@@ -201,9 +365,55 @@ class LoopbackServer:
                     self.wfile.flush()
                     time.sleep(trickle)
 
+            def _send_bytes(self, status: int, data: bytes, content_type: str) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                parts = self.path.split("?")[0].strip("/").split("/")  # v1, files|batches, id, ...
+                if parts[1:2] == ["files"] and len(parts) == 4 and parts[3] == "content":
+                    content = server.files.get(parts[2])
+                    if content is None:
+                        self._send(404, {"error": {"message": f"No such File object: {parts[2]}", "type": "invalid_request_error"}})
+                    else:
+                        self._send_bytes(200, content, "application/octet-stream")
+                elif parts[1:2] == ["batches"] and len(parts) == 3:
+                    self._send(*server.poll_batch(parts[2]))
+                elif parts[1:] == ["batches"]:
+                    listed = [b.payload() for b in reversed(list(server.batches.values()))]
+                    self._send(200, {"object": "list", "data": listed, "has_more": False})
+                else:
+                    self._send(404, {"error": {"message": f"no route {self.path}", "type": "invalid_request_error"}})
+
+            def _upload(self, raw: bytes) -> None:
+                with server._lock:
+                    fault = server._upload_faults.pop(0) if server._upload_faults else None
+                if fault is not None and fault.status != 200:
+                    self._send(fault.status, {"error": {"message": f"scripted {fault.status}", "type": "scripted"}})
+                    return
+                head = f"Content-Type: {self.headers.get('Content-Type', '')}\r\n\r\n".encode()
+                form = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + raw)
+                fields = {part.get_param("name", header="content-disposition"): part for part in form.iter_parts()}
+                purpose = fields["purpose"].get_content().strip() if "purpose" in fields else None
+                if purpose != "batch" or "file" not in fields:
+                    self._send(400, {"error": {"message": f"expected purpose=batch and a file, got {purpose!r}", "type": "invalid_request_error"}})
+                    return
+                self._send(200, server.upload(fields["file"].get_payload(decode=True) or b""))
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
-                body = json.loads(self.rfile.read(length) or b"{}")
+                raw = self.rfile.read(length)
+                route = self.path.split("?")[0].rstrip("/")
+                if route.endswith("/files"):
+                    self._upload(raw)
+                    return
+                if route.endswith("/batches"):
+                    self._send(*server.create_batch(json.loads(raw or b"{}")))
+                    return
+                body = json.loads(raw or b"{}")
                 model = str(body.get("model", ""))
                 with server._lock:
                     if server.stats.first_request_at is None:
@@ -239,46 +449,18 @@ class LoopbackServer:
                 if delay:
                     time.sleep(delay)
                 fault = fault or Fault()
-                anthropic = self.path.rstrip("/").endswith("/messages")
-                content = fault.content if fault.content is not None else server.respond(as_chat(body) if anthropic else body)
-                if anthropic:
+                if self.path.rstrip("/").endswith("/messages"):
+                    content = fault.content if fault.content is not None else server.respond(as_chat(body))
                     self._send(200, self._message(body, model, content, fault), trickle=fault.trickle)
                     return
-                message: dict[str, Any] = {"role": "assistant", "content": content}
-                if fault.refusal is not None:
-                    message = {"role": "assistant", "content": None, "refusal": fault.refusal}
-                    content = fault.refusal
-                choices = [] if fault.no_choices else [{"index": 0, "message": message, "finish_reason": fault.finish_reason}]
-                parts = segments(body)
-                prompt, completion = prompt_tokens(parts), len(content) // 4
-                cached = server.prompt_cache.automatic(model, parts)
-                with server._lock:
-                    server.stats.count(model, prompt, cached, 0)
-                usage = {
-                    "prompt_tokens": prompt,
-                    "completion_tokens": completion,
-                    "total_tokens": prompt + completion,
-                    "prompt_tokens_details": {"cached_tokens": cached},
-                }
-                self._send(
-                    200,
-                    {
-                        "id": f"chatcmpl-{server.stats.requests}",
-                        "object": "chat.completion",
-                        "created": int(time.time()),
-                        "model": model,
-                        "choices": choices,
-                        "usage": usage,
-                    },
-                    trickle=fault.trickle,
-                )
+                self._send(200, server.completion(body, fault), trickle=fault.trickle)
 
             def _message(self, body: dict[str, Any], model: str, content: str, fault: Fault) -> dict[str, Any]:
                 """An Anthropic Messages reply; its input_tokens leave out what the cache read or wrote, as Anthropic's do."""
                 parts = segments(body)
                 prompt = prompt_tokens(parts)
                 read, written = server.prompt_cache.explicit(model, parts)
-                with server._lock:
+                with server._counting:
                     server.stats.count(model, prompt, read, written)
                 return {
                     "id": f"msg_{server.stats.requests}",

@@ -88,7 +88,7 @@ def _task_rows(run: RunResult, taxonomy: Taxonomy) -> list[dict[str, Any]]:
                 "category_title": taxonomy.category_label(category_key(t.domain, t.category)),
                 "language": t.language,
                 "score": t.score,
-                "verdict": "error" if t.status == "error" else ("pass" if t.passed else "fail"),
+                "verdict": t.status if t.status != "scored" else ("pass" if t.passed else "fail"),
                 "missed_essential": missed_essential,
                 "flags": t.flags(),
                 "cost": None if model_cost is None or judge_cost is None else model_cost + judge_cost,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from xpert_pytest.numbers.results import MIN_INTERVAL_TASKS, Aggregate, Interval, RunResult, TaskResult
+from xpert_pytest.numbers.results import MIN_INTERVAL_TASKS, Aggregate, BatchInfo, BatchReport, Interval, RunResult, TaskResult
 from xpert_pytest.data.schema import Task
 from xpert_pytest.numbers.scoring import missed
 
@@ -110,6 +110,13 @@ def summary_lines(
             f"judge prompt cache: {summary.judge_cached_share:.1%} of the judge's input tokens read from the provider's "
             f"cache ({summary.judge_cached_tokens:,} of {summary.judge_input_tokens:,})"
         )
+    if summary.batch_calls:
+        lines.append(
+            f"batch calls {summary.batch_calls:,}: batch {_money(summary.batch_cost_usd)} "
+            f"(online would be {_money(summary.batch_online_cost_usd)})"
+        )
+    if run.batch is not None and (run.batch.submitted or run.batch.collected or run.batch.live or run.batch.error):
+        lines += _batch_lines(run.batch)
     flagged = [
         f"{count} {what}" for count, what in (
             (summary.refusals, "refusal(s), graded as answers"),
@@ -125,6 +132,31 @@ def summary_lines(
     if report_path:
         lines.append(f"report written to {report_path}")
     return [printable(line) for line in lines]
+
+
+def counted(kinds: Iterable[dict[str, int]]) -> str:
+    """Requests by kind, added up: "3 answers, 1 judge request"."""
+    totals: dict[str, int] = {}
+    for part in kinds:
+        for kind, count in part.items():
+            totals[kind] = totals.get(kind, 0) + count
+    return ", ".join(f"{count:,} {kind}{'' if count == 1 else 's'}" for kind, count in totals.items()) or "no requests"
+
+
+def _batch_lines(batch: BatchReport) -> list[str]:
+    def kinds(infos: list[BatchInfo]) -> str:
+        return counted(info.kinds for info in infos)
+
+    parts = [f"submitted {len(batch.submitted)} batch(es) ({kinds(batch.submitted)})"] if batch.submitted else []
+    parts += [f"collected {len(batch.collected)} ({kinds(batch.collected)})"] if batch.collected else []
+    if failed := sum(info.failed for info in batch.collected):
+        parts.append(f"{failed:,} failed line(s) retried online")
+    parts.append(f"{len(batch.live)} still at the provider" if batch.live else "none still at the provider")
+    lines = [f"batch run {batch.state_file}: " + "; ".join(parts)]
+    lines += [f"WARNING: batch {info.id} ({info.model}) {info.note}" for info in batch.collected if info.note]
+    if batch.error:
+        lines.append(f"WARNING: the batch phase stopped: {batch.error}")
+    return lines
 
 
 def _money(value: float | None) -> str:
