@@ -14,8 +14,9 @@ from xpert_pytest.calls.batching import BatchClient, BatchLink, BatchMismatch, B
 from xpert_pytest.calls.cache import CallCache, Completion, call_key
 from xpert_pytest.calls.gateway import ModelClient, ProviderError
 from xpert_pytest.testing.loopback import BatchFault, Fault, LoopbackServer
+from xpert_pytest.calls.pricing import Price
 
-PRICE = (1.0, 2.0)
+PRICE = Price(1.0, 2.0)
 
 
 def messages(n: int) -> list[dict[str, str]]:

@@ -103,8 +103,8 @@ def decide(
     gates: list[GateOutcome],
     pytest_status: int,
     incomplete: str | None = None,
-    deferred: Sequence[str] = (),
     pending: str | None = None,
+    deferred: Sequence[str] = (),
 ) -> Decision:
     """With gates set, the gates decide; task-level failures under the pass score are reported only.
 
