@@ -102,9 +102,9 @@ def test_unknown_domains_formats_and_bad_records_are_usage_errors(pytester: pyte
         f"--xpert-fail-under-domain: unknown domain 'finance'; the domains of healthbench:{FIXTURES.resolve()} "
         "are emergency_referrals, global_health, hedging" in gate.stderr.str()
     )
-    unknown = pytester.runpytest_subprocess(*model_args(loopback), "--xpert-dataset=prbench:x.jsonl")
+    unknown = pytester.runpytest_subprocess(*model_args(loopback), "--xpert-dataset=medbench:x.jsonl")
     assert unknown.ret == 4
-    assert "prbench:x.jsonl: unknown dataset format 'prbench'; known formats: xpertbench, healthbench" in unknown.stderr.str()
+    assert "medbench:x.jsonl: unknown dataset format 'medbench'; known formats: xpertbench, healthbench, prbench" in unknown.stderr.str()
     bad = pytester.path / "bad.jsonl"
     bad.write_text((FIXTURES / "oss_eval.jsonl").read_text(encoding="utf-8").replace('"axis:completeness"', '"axis"', 1), encoding="utf-8")
     broken = pytester.runpytest_subprocess(*_args(loopback, bad))

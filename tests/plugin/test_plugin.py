@@ -140,7 +140,7 @@ def test_provider_failure_is_an_error_not_a_zero(pytester: pytest.Pytester, benc
     run = results_of(pytester.path)
     fin = next(t for t in run["tasks"] if t["task_id"] == "fin-t-0001")
     assert fin["status"] == "error" and fin["score"] is None
-    assert run["summary"]["overall"] == {"tasks": 3, "scored": 2, "errors": 1, "passed": 2, "mean": pytest.approx((90 / 135 + 68 / 73) / 2)}
+    assert run["summary"]["overall"] == {"tasks": 3, "scored": 2, "errors": 1, "passed": 2, "mean": pytest.approx((90 / 135 + 68 / 73) / 2), "normalized": None}
 
 
 def test_rate_limits_and_bad_judge_json_are_recovered(pytester: pytest.Pytester, bench_dir: Path, loopback: LoopbackServer) -> None:

@@ -10,6 +10,13 @@ the positive points; they differ in where the result is clipped to [0, 1]:
   category, and for each rubric axis, whose per-example score is the same ratio over the
   example's checkpoints of that axis (an example with no positive checkpoint of the axis has
   none and is left out of that axis's mean).
+- `prbench` follows the released PRBench harness (scaleapi/PRBench, `util.py`), which reports
+  two scores per task. The *clipped* score, the one its paper reports (`mean_clipped`), is
+  Σ points met / Σ positive points with a task's score floored at 0 (the harness's
+  `get_clipped_points` leaves the floor out despite its name; the paper's name and
+  reimplementations apply it: our assumption); means are plain. The *normalized* score,
+  (Σ met - Σ negative) / (Σ positive - Σ negative), lies in [0, 1] by construction and is
+  reported beside it (`normalized`).
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
-Scoring = Literal["xpertbench", "healthbench"]
+Scoring = Literal["xpertbench", "healthbench", "prbench"]
 DEFAULT: Scoring = "xpertbench"
 
 
@@ -43,3 +50,18 @@ def task_score(rule: Scoring, points: Iterable[tuple[float, bool]]) -> float | N
 
 def clips_means(rule: Scoring) -> bool:
     return rule == "healthbench"
+
+
+def normalized(points: Iterable[tuple[float, bool]]) -> float | None:
+    """PRBench's second score: points met, shifted by the most that penalties can take away, over
+    the whole range from every penalty met and nothing earned to everything earned and no penalty."""
+    pairs = list(points)
+    lowest = sum(p for p, _ in pairs if p < 0)
+    highest = sum(p for p, _ in pairs if p > 0)
+    if highest <= lowest:
+        return None
+    return (sum(p for p, met in pairs if met) - lowest) / (highest - lowest)
+
+
+def reports_normalized(rule: Scoring) -> bool:
+    return rule == "prbench"

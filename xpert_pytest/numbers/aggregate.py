@@ -1,7 +1,8 @@
 """Means over task results, computed once on the controller for the summary, JSON and gates.
 
 Under the `healthbench` rule a mean is clipped to [0, 1], as the published evaluation clips
-its means over examples (`data.rules`).
+its means over examples; under the `prbench` rule each group also gets the mean of the tasks'
+normalized scores, recomputed from their verdicts (`data.rules`).
 """
 
 from __future__ import annotations
@@ -9,14 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from statistics import fmean
 
-from xpert_pytest.data.rules import DEFAULT, Scoring, clip, clips_means
+from xpert_pytest.data.rules import DEFAULT, Scoring, clip, clips_means, normalized, reports_normalized
 from xpert_pytest.data.taxonomy import category_key
 from xpert_pytest.numbers.results import Aggregate, CallRecord, Summary, TaskResult
 
 
 def aggregate(results: Iterable[TaskResult], scoring: Scoring = DEFAULT) -> Aggregate:
     results = list(results)
-    scores = [r.score for r in results if r.status == "scored" and r.score is not None]
+    scored = [r for r in results if r.status == "scored" and r.score is not None]
+    scores = [r.score for r in scored if r.score is not None]
     mean = fmean(scores) if scores else None
     return Aggregate(
         tasks=len(results),
@@ -24,7 +26,14 @@ def aggregate(results: Iterable[TaskResult], scoring: Scoring = DEFAULT) -> Aggr
         errors=sum(r.status == "error" for r in results),
         passed=sum(bool(r.passed) for r in results),
         mean=clip(mean) if mean is not None and clips_means(scoring) else mean,
+        normalized=_normalized_mean(scored) if reports_normalized(scoring) else None,
     )
+
+
+def _normalized_mean(scored: list[TaskResult]) -> float | None:
+    values = [normalized((v.weight, v.met) for v in r.verdicts) for r in scored]
+    present = [v for v in values if v is not None]
+    return fmean(present) if present else None
 
 
 def _grouped(results: list[TaskResult], key: Callable[[TaskResult], str], scoring: Scoring) -> dict[str, Aggregate]:

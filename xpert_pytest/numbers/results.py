@@ -114,6 +114,7 @@ class Aggregate(Result):
     errors: int
     passed: int
     mean: float | None
+    normalized: float | None = None  # the `prbench` rule's second published score, its mean over the scored tasks
 
 
 class Summary(Result):

@@ -79,6 +79,8 @@ def summary_lines(
         f"overall score {_pct(summary.overall.mean)} {_ci(overall)} over {summary.overall.scored} scored task(s); "
         f"pass score {run.settings.pass_score:.0%}; {summary.overall.errors} error(s)"
     )
+    if summary.overall.normalized is not None:
+        lines.append(f"normalized score {_pct(summary.overall.normalized)} (PRBench's second published score)")
     if stats and stats.by_dimension:
         lines += _interval_rows("dimension (share of rubric weight met)", stats.by_dimension)
     if stats and verbose and stats.by_category:
