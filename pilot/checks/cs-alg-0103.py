@@ -23,14 +23,24 @@ nb = att["评估 notebook 导出片段"]
 design = att["青禾会员匹配方案（周会材料附录）"]
 prd = att["需求说明 v1.2（摘录）"]
 chat = att["项目群聊天记录（摘录）"]
-for s in ["| 13800000000 | 183,400 | 2,960 |", "| 13812345678 | 3,020 | 41 |", "| 13900000000 | 12,100 | 0 |",
-          "3,104,000", "全名一致：0.027%"]:
+for s in ["| 13800000000 | 183,400 |", "| 13812345678 | 3,020 |", "| 13900000000 | 12,100 |", "| 00000000000 | 8,450 |",
+          "13800000000 2,960 条", "13812345678 41 条", "3,104,000", "全名一致：0.027%"]:
     has(prof, s)
-has(nb, "a.phone <> '13800000000'"); has(nb, "[Out 3] 1296500"); has(nb, "True     597"); has(nb, "False      3")
+# skew-key table: A phones with more than 50,000 records -> exactly one, 13800000000
+a_top = {"13800000000": 183400, "13900000000": 12100, "00000000000": 8450, "13812345678": 3020}
+assert [k for k, v in a_top.items() if v > 50000] == ["13800000000"]
+assert round(1620000 * (1 - 0.992)) < 50000  # the NULL-phone group stays below the threshold too
+has(nb, "HAVING count(*) > 50000"); has(nb, "[Out 2] 1"); has(nb, "LEFT ANTI JOIN tmp.skew_keys")
+has(nb, "[Out 5] 25870"); has(nb, "[Out 6] 61240")
+hand = att["青禾交接文档（节选）"]; has(hand, "138-0000-0000 补位"); has(hand, "2%-3% 的顾客有 2 张及以上老卡")
+plan = att["青禾门店系统下线方案（草案 v0.3）"]; has(plan, "备份保留 180 天")
+contract = att["外包运维服务合同（摘录）"]; has(contract, "保留甲方最后一次全量备份 30 日"); has(contract, "至少 10 个工作日")
+has(contract, "每月 0.8 万元")
+has(nb, "[Out 3] 1296500"); has(nb, "True     597"); has(nb, "False      3")
 has(nb, "[Out 9] 5428640"); has(nb, "[Out 9] 1466")
 has(design, "| 手机号 | +8.2 |"); has(design, "| 姓名（全名） | +4.1 |"); has(design, "| 生日 | +3.5 |"); has(design, "| 城市 | +0.9 |")
 has(design, "单核实测 6,000 对/秒"); has(design, "集群 16 核"); has(prd, "不超过 0.5%"); has(prd, "95% 的置信度")
-has(chat, "每人每天大约 400 对"); has(chat, "保留最后一次全量备份 30 天")
+has(chat, "每人每天大约 400 对")
 
 # --- candidate pairs and run time ---------------------------------------------------------------
 ph = 183400 * 2960
@@ -94,8 +104,22 @@ has(ref, "4 人 × 400 对/天 = 1,600 对/天"); has(ref, "2 × 2,366 / 1,600 �
 import datetime as dt
 assert dt.date(2026, 12, 31) + dt.timedelta(30) == dt.date(2027, 1, 30); has(ref, "2027 年 1 月 30 日")
 
+# extension request deadline: at least 10 working days before the 31 Dec termination
+d = dt.date(2026, 12, 31); k = 0
+while k < 10:
+    d -= dt.timedelta(1)
+    if d.weekday() < 5:
+        k += 1
+assert d == dt.date(2026, 12, 17); has(ref, "**12 月 17 日**"); has(ref, "每月 0.8 万元")
+assert dt.date(2026, 12, 7).weekday() == 0
+# one-to-many cases from notebook [Out 5]/[Out 6]
+assert round(25870 / 1600, 1) == 16.2
+has(ref, "25,870 / 1,600 ≈ 16.2 个工作日"); has(ref, "61,240 个 A"); has(ref, "25,870 个 B")
+has(ref, "180 天"); has(ref, "约 60 对")
+assert round(600 * 146607 / 1443107) == 61  # ~10 % of a full-frame sample would come from the skew block
+
 # --- rubric figures agree ---------------------------------------------------------------------
 texts = " ".join(c["text"] for c in rub.values())
-for s in ["183,400 × 2,960", "94.8 分钟", "12.3 分", "14.7 万对", "49.5 条", "10.6%", "1.29%", "1,258", "2,366", "80%", "87%"]:
+for s in ["183,400 × 2,960", "94.8 分钟", "12.3 分", "14.7 万对", "49.5 条", "10.6%", "1.29%", "1,258", "2,366", "80%", "87%", "61,240", "12 月 17 日", "180 天", "2027-01-30"]:
     has(texts, s)
 print("cs-alg-0103: all checks passed")

@@ -4,8 +4,8 @@ Recomputes from the task's own material: today's origin-related bill from the in
 model's own figures, what WD-12 would really be billed (shield-to-Arcline egress at the internet
 rate, service term S-4.2), the bucket rate at 19:00 behind WD-12's six share-nothing nodes, the
 Arcline Origin Shield cost at the byte-weighted absorption, the break-even, the cash saving under
-the Northcloud minimum-spend commitment, the collapsed 19:00 fetch rate and the pre-partitioning
-lead time. Asserts the inputs are in the material and the results are in the reference.
+the Northcloud minimum-spend commitment, the collapsed 19:00 fetch rate, the pre-partitioning
+lead time and the cms-api window before the freeze. Asserts the inputs are in the material and the results are in the reference.
 """
 import datetime as dt
 import json
@@ -202,6 +202,24 @@ has(ref, "**5-business-day**"); has(ref, "done by **Thu 10 Dec**"); has(ref, "wo
 has(ref, "Sat 12 Dec at 19:00"); has(ref, "Sun 13 Dec, 10:00"); has(ref, "Wed 9 Dec, about 10:00")
 assert round(bucket / 31, 1) == 6.1 and round(EG_TB / 31, 1) == 14.5
 has(ref, "188 TB a month (about 6.1 TB a day)"); has(ref, "about 14.5 TB a day")
+
+# --- the Arcline shield and /p/: property-wide, property origin-auth, path-only key -----------
+shn = att["Arcline Origin Shield product notes v3.1 (PDF extract, forwarded by Marek, 1 Dec 2026)"]
+has(shn, "Origin Shield is a property setting"); has(shn, "forwarded to the shield like any other miss")
+has(shn, "using the property's origin-host-header and origin-auth")
+has(shn, "Origin settings in a path rule apply to edge-to-origin fetches")
+has(shn, "Query strings are not part of the shield key and are not sent on")
+has(shn, "keeps the object for 24 h"); has(shn, "evaluated at the edge, on the client request (cache, query, headers, deny")
+has(sl, "expire too fast (15 min)"); has(sl, "cms-api (PREVIEW_BASE_URL)")
+has(sl, "production freeze for cms-api and the apps from Fri 11 Dec 00:00 to Mon 4 Jan")
+assert dt.date(2026, 12, 11).strftime("%a") == "Fri" and dt.date(2027, 1, 4).strftime("%a") == "Mon"
+# the cms-api change must ship after the Tue 8 Dec review and before the freeze: Wed 9 or Thu 10 Dec
+window = [dt.date(2026, 12, 8) + dt.timedelta(days=i) for i in (1, 2)]
+assert [d.strftime("%a %d") for d in window] == ["Wed 09", "Thu 10"]
+has(ref, "**Fri 11 Dec 00:00**"); has(ref, "**Wed 9 Dec**"); has(ref, "**Thu 10 Dec** at the latest")
+has(ref, "Mon 4 Jan"); has(ref, "within 15 minutes"); has(ref, "0.4 % of requests"); has(arc, "/p/ 0.4 %")
+has(ref, "for 24 h under its path")
+has(ref, "`/p/*` deny rule (403)"); has(ref, "fernlight-preview")
 
 # --- rubric figures ------------------------------------------------------------------------------
 has(rub["c07"]["text"], "14,600 x 7 %"); has(rub["c15"]["text"], "USD 1,344 / egress USD 8,960")

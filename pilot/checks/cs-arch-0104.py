@@ -28,6 +28,7 @@ cod = att["cod-remittance README (excerpt)"]
 slack = att["#tracking-v2 Slack excerpt (23 Nov - 1 Dec 2026)"]
 cap = att["Tracking platform capacity notes (1 Dec 2026)"]
 graf = att["Grafana export: 'v2 vs Trackr' dashboard (30 Nov 2026)"]
+pm = att["Postmortem PM-2025-031 (excerpt, linked from the capacity notes)"]
 
 
 def has(text, s):
@@ -188,4 +189,28 @@ assert dt.date(2027, 1, 11).strftime("%a") == "Mon" and (dt.date(2027, 1, 11) - 
 for s in ["four days before a freeze", "11 days left", "**week of 11 Jan 2027**", "about four weeks later", "Fri 11 Dec", "Mon 7 Dec",
           "(27 Nov 03:12)"]:
     has(ref, s)
+# --- corrections move status backwards with a newer scan_ts (round 3) -------------------------------------------
+has(spec, "its scan_ts is the time of the correction"); has(slack, "about 1 in 400 of their PODs"); has(slack, "fixed with a FAIL")
+assert "monotonic" not in slack and "backwards" not in spec  # the consequence is not stated in the material
+has(jira, "FAIL -> EXCEPTION")
+for s_ in ["**The rule is scan-time order, not a forward-only status rank.**", "about 1 in 400 Brennan PODs", "from DELIVERED to EXCEPTION",
+           "still DELIVERED when the 06:00 settlement file is built", "unless Trackr has the same (a corrected mis-scan)"]:
+    has(ref, s_)
+assert "only on a real forward transition" not in ref and "monotonic status rank is an acceptable" not in ref
+
+# --- Trackr shedding loses events: PM-2025-031 (round 3) --------------------------------------------------------
+has(cap, "about 90 % CPU (PM-2025-031)"); has(pm, "statement_timeout (5 s)"); has(pm, "Customer notifications were delayed by up to 40 minutes")
+has(pm, "1,130 COD parcels delivered on 22 Dec with no payout line"); has(pm, "18,400 status changes that were never emitted")
+has(pm, "A3  poll-state update and event enqueue in one transaction       TRK-0977, backlog")
+assert "TRK-0977" not in jira  # the open action is only in the postmortem
+assert dt.date(2025, 12, 22).strftime("%a") == "Mon"
+has(pm, "Mon 22 Dec 2025"); has(pm, "187 of 190 cycles in the window were retried")
+has(slack, "p99 poller query 2.9 s"); assert 2.9 < 5
+for s_ in ["**18,400 status changes never emitted and 1,130 COD parcels with no payout line**", "5 s statement_timeout", "2.9 s against that 5 s timeout",
+           "**precondition: ship A3 (TRK-0977)**", "on 22 Dec 2025", "shedding loses events and payouts until A3 ships"]:
+    has(ref, s_)
+assert "delays notifications, and that is recoverable" not in ref
+has(rub["c30"]["text"], "18,400"); has(rub["c30"]["text"], "1,130"); has(rub["c31"]["text"], "TRK-0977")
+assert "c13" not in rub and len(rub) == 30
+
 print("cs-arch-0104: all checks passed")
