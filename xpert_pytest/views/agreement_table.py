@@ -1,0 +1,48 @@
+"""The text table `xpert calibrate --labels` prints: each judge configuration and the physician
+panel side by side, overall and per category, as macro-F1 with its 95 % CI."""
+
+from __future__ import annotations
+
+from xpert_pytest.grading.human_labels import JudgeLabels, LabelsReport, Panel, RaterAgreement
+from xpert_pytest.numbers.results import Interval
+from xpert_pytest.views.terminal import printable
+
+OVERALL = "overall"
+
+
+def _cell(value: Interval | None) -> str:
+    if value is None:
+        return "n/a"
+    if value.low is None or value.high is None:
+        return f"{value.value:.3f} (n={value.n})"
+    return f"{value.value:.3f} [{value.low:.3f}, {value.high:.3f}]"
+
+
+def _judge(config: JudgeLabels, category: str) -> str:
+    found: RaterAgreement | None = config.overall if category == OVERALL else config.by_category.get(category)
+    return _cell(found.macro_f1 if found else None)
+
+
+def _panel(panel: Panel | None) -> str:
+    if panel is None or panel.mean is None or panel.low is None or panel.high is None:
+        return "n/a"
+    return f"{_cell(panel.mean)} range {panel.low:.3f}–{panel.high:.3f} ({panel.physicians})"
+
+
+def labels_lines(report: LabelsReport) -> list[str]:
+    lines = [
+        f"{printable(report.labels)}: {report.lines} labelled criteria, {report.completions} completions, "
+        f"{report.prompts} prompts, {report.physicians} physicians",
+        f"metric: {report.method}",
+    ]
+    lines += [f"{printable(c.label)}: {c.graded} graded, {c.errors} errors" for c in report.configs]
+    header = ["category", *(c.label for c in report.configs), "physicians, leave-one-out: mean [CI] range (n)"]
+    rows = [[OVERALL, *(_judge(c, OVERALL) for c in report.configs), _panel(report.panel)]]
+    rows += [
+        [printable(category), *(_judge(c, category) for c in report.configs), _panel(panel)]
+        for category, panel in report.panel_by_category.items()
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, ["-" * w for w in widths], *rows]:
+        lines.append(" | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    return lines
