@@ -118,24 +118,29 @@ def _optional(value: Any) -> float | None:
 
 
 class _Counts:
-    """Pair counts by prompt, the unit the bootstrap resamples."""
+    """Pair counts by prompt, the unit the bootstrap resamples; only prompts with pairs are held."""
 
-    def __init__(self, prompts: Sequence[str]) -> None:
-        import numpy as np
-
-        self.index = {p: i for i, p in enumerate(prompts)}
-        self.matrix = np.zeros((len(prompts), 4))
+    def __init__(self) -> None:
+        self.by_prompt: dict[str, list[int]] = {}
 
     def add(self, prompt: str, counts: list[int]) -> None:
-        self.matrix[self.index[prompt]] += counts
+        if sum(counts):
+            held = self.by_prompt.setdefault(prompt, [0, 0, 0, 0])
+            for i, count in enumerate(counts):
+                held[i] += count
+
+    def matrix(self, prompts: Sequence[str]) -> Any:
+        import numpy as np
+
+        return np.asarray([self.by_prompt.get(p, [0, 0, 0, 0]) for p in prompts], dtype=float).reshape(len(prompts), 4)
 
 
 def _agreement(counts: _Counts, resamples: int, seed: int) -> RaterAgreement | None:
     import numpy as np
 
-    used = counts.matrix[counts.matrix.sum(axis=1) > 0]
-    if not len(used):
+    if not counts.by_prompt:
         return None
+    used = counts.matrix(sorted(counts.by_prompt))
     point, met, not_met = balanced_f1(used.sum(axis=0))
     boot = balanced_f1(draw_counts(len(used), resamples, seed) @ used)[0]
     return RaterAgreement(
@@ -150,26 +155,26 @@ def _panel(by_physician: dict[str, _Counts], resamples: int, seed: int) -> Panel
 
     names = sorted(by_physician)
     each = {name: a for name in names if (a := _agreement(by_physician[name], resamples, seed)) is not None}
-    stacked = np.stack([by_physician[name].matrix for name in names])  # physicians × prompts × 4
-    keep = stacked.sum(axis=(0, 2)) > 0
-    stacked = stacked[:, keep]
+    prompts = sorted({p for counts in by_physician.values() for p in counts.by_prompt})
+    if not prompts:
+        return Panel(physicians=0, mean=None, low=None, high=None, each=each)
+    stacked = np.stack([by_physician[name].matrix(prompts) for name in names])  # physicians × prompts × 4
     points = balanced_f1(stacked.sum(axis=1))[0]
     defined = points[~np.isnan(points)]
     if not defined.size:
         return Panel(physicians=0, mean=None, low=None, high=None, each=each)
-    draws = draw_counts(int(keep.sum()), resamples, seed)
+    draws = draw_counts(len(prompts), resamples, seed)
     boot = balanced_f1(np.tensordot(draws, stacked, axes=([1], [1])))[0]  # resamples × physicians
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a resample in which no physician has a value
         boot_mean = np.nanmean(boot, axis=1)
     return Panel(
-        physicians=int(defined.size), mean=_interval(float(defined.mean()), boot_mean, int(keep.sum())),
+        physicians=int(defined.size), mean=_interval(float(defined.mean()), boot_mean, len(prompts)),
         low=float(defined.min()), high=float(defined.max()), each=each,
     )
 
 
 def physician_panels(lines: list[Labelled], resamples: int, seed: int) -> tuple[Panel, dict[str, Panel]]:
-    prompts = sorted({line.prompt_id for line in lines})
     overall: dict[str, _Counts] = {}
     by_category: dict[str, dict[str, _Counts]] = {}
     for line in lines:
@@ -177,7 +182,7 @@ def physician_panels(lines: list[Labelled], resamples: int, seed: int) -> tuple[
             others = [v for other, v in line.labels.items() if other != name]
             counts = pair_counts(label, others)
             for table in (overall, by_category.setdefault(line.category, {})):
-                table.setdefault(name, _Counts(prompts)).add(line.prompt_id, counts)
+                table.setdefault(name, _Counts()).add(line.prompt_id, counts)
     return _panel(overall, resamples, seed), {c: _panel(t, resamples, seed) for c, t in sorted(by_category.items())}
 
 
@@ -185,8 +190,7 @@ def judge_agreement(
     config: JudgeConfig, lines: list[Labelled], verdicts: dict[tuple[str, str], bool], failures: dict[str, str],
     completions: int, resamples: int, seed: int,
 ) -> JudgeLabels:
-    prompts = sorted({line.prompt_id for line in lines})
-    overall = _Counts(prompts)
+    overall = _Counts()
     by_category: dict[str, _Counts] = {}
     for line in lines:
         key = (line.task_id, line.checkpoint_id)
@@ -194,7 +198,7 @@ def judge_agreement(
             continue
         counts = pair_counts(verdicts[key], line.labels.values())
         overall.add(line.prompt_id, counts)
-        by_category.setdefault(line.category, _Counts(prompts)).add(line.prompt_id, counts)
+        by_category.setdefault(line.category, _Counts()).add(line.prompt_id, counts)
     categories = {c: a for c, t in sorted(by_category.items()) if (a := _agreement(t, resamples, seed)) is not None}
     return JudgeLabels(
         config=config, label=config.label, graded=completions - len(failures), errors=len(failures),
