@@ -168,7 +168,7 @@ def test_calibrate_labels_input_is_checked_before_any_call(tmp_path: Path, capsy
     labels = Path(__file__).resolve().parent / "fixtures" / "healthbench_meta"
     out = ["--judge", "openai/j", "-o", str(tmp_path / "out")]
     assert main(["calibrate", "--labels", f"nope:{labels}", *out]) == 1
-    assert "unknown label format 'nope'; known label formats: healthbench" in capsys.readouterr().err
+    assert "unknown label format 'nope'; known label formats: healthbench, profbench" in capsys.readouterr().err
     bad = tmp_path / "meta.jsonl"
     bad.write_text('{"prompt": [{"role": "user", "content": "Hi"}], "completion": "Hello"}\n', encoding="utf-8")
     assert main(["calibrate", "--labels", f"healthbench:{bad}", *out]) == 1

@@ -335,9 +335,11 @@ def _judge_clients(args: argparse.Namespace) -> Callable[[str], ModelClient]:
 def _calibrate_labels(args: argparse.Namespace) -> int:
     """Judges against human-labelled grades (`--labels FORMAT:PATH`), beside the humans themselves."""
     from xpert_pytest.data.formats.labels import load as load_labels
+    from xpert_pytest.data.formats.profbench_labels import NAME as PROFBENCH
     from xpert_pytest.grading.calibration import configurations
+    from xpert_pytest.grading.fulfilment import calibrate_fulfilment
     from xpert_pytest.grading.human_labels import calibrate_labels
-    from xpert_pytest.views.agreement_table import labels_lines
+    from xpert_pytest.views.agreement_table import fulfilment_lines, labels_lines
 
     for given, option in ((args.path, "a dataset"), (args.leniency, "--leniency"), (args.injections, "--injections")):
         if given:
@@ -349,10 +351,17 @@ def _calibrate_labels(args: argparse.Namespace) -> int:
     except DataError as exc:
         raise CommandError("\n".join([*exc.problems, f"{len(exc.problems)} error(s): the labels do not load"])) from exc
     make_client = _judge_clients(args)
-    report = calibrate_labels(args.labels, meta, configurations(args.judge, args.shots, args.batch), make_client, args.bootstrap)
+    configs = configurations(args.judge, args.shots, args.batch)
     out = Path(args.output) / "calibration.json"
-    out.write_text(report.model_dump_json(indent=1), encoding="utf-8")
-    for line in labels_lines(report):
+    if meta.bench.format == PROFBENCH:
+        fulfilment = calibrate_fulfilment(args.labels, meta, configs, make_client, args.bootstrap)
+        out.write_text(fulfilment.model_dump_json(indent=1), encoding="utf-8")
+        lines = fulfilment_lines(fulfilment)
+    else:
+        report = calibrate_labels(args.labels, meta, configs, make_client, args.bootstrap)
+        out.write_text(report.model_dump_json(indent=1), encoding="utf-8")
+        lines = labels_lines(report)
+    for line in lines:
         print(line)
     print(f"calibration written to {out}")
     return 0

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from xpert_pytest.calls.gateway import ModelClient
-from xpert_pytest.data.formats.healthbench_meta import Labelled, MetaSet
+from xpert_pytest.data.formats.labelled import Labelled, MetaSet
 from xpert_pytest.grading.calibration import JudgeConfig, Model
 from xpert_pytest.grading.judge import JudgeError, ShotJudge
 from xpert_pytest.numbers.results import Interval
@@ -206,7 +206,7 @@ def judge_agreement(
     )
 
 
-async def _grade(meta: MetaSet, config: JudgeConfig, client: ModelClient) -> tuple[dict[tuple[str, str], bool], dict[str, str]]:
+async def grade_lines(meta: MetaSet, config: JudgeConfig, client: ModelClient) -> tuple[dict[tuple[str, str], bool], dict[str, str]]:
     judge = ShotJudge(client, meta.bench, extra_shots=config.shots, batch_size=config.batch)
 
     async def one(task_id: str) -> tuple[str, dict[str, bool] | str]:
@@ -235,7 +235,7 @@ def calibrate_labels(
     panel, panel_by_category = physician_panels(meta.lines, resamples, seed)
     reports = []
     for config in configs:
-        verdicts, failures = asyncio.run(_grade(meta, config, make_client(config.judge)))
+        verdicts, failures = asyncio.run(grade_lines(meta, config, make_client(config.judge)))
         reports.append(judge_agreement(config, meta.lines, verdicts, failures, len(meta.bench.tasks), resamples, seed))
     return LabelsReport(
         labels=spec, format=meta.bench.format, fingerprint=meta.bench.fingerprint, lines=len(meta.lines),

@@ -3,6 +3,7 @@ panel side by side, overall and per category, as macro-F1 with its 95 % CI."""
 
 from __future__ import annotations
 
+from xpert_pytest.grading.fulfilment import Fulfilment, FulfilmentReport
 from xpert_pytest.grading.human_labels import JudgeLabels, LabelsReport, Panel, RaterAgreement
 from xpert_pytest.numbers.results import Interval
 from xpert_pytest.views.terminal import printable
@@ -29,6 +30,36 @@ def _panel(panel: Panel | None) -> str:
     return f"{_cell(panel.mean)} range {panel.low:.3f}–{panel.high:.3f} ({panel.physicians})"
 
 
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    return [
+        " | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in [header, ["-" * w for w in widths], *rows]
+    ]
+
+
+def fulfilment_lines(report: FulfilmentReport) -> list[str]:
+    """ProfBench: one column per configuration; rows overall, per domain, per criterion type, bias."""
+    lines = [
+        f"{printable(report.labels)}: {report.lines} labelled criteria, {report.completions} reports, {report.tasks} tasks",
+        f"metric: {report.method}",
+    ]
+    lines += [f"{printable(c.label)}: {c.graded} graded, {c.errors} errors" for c in report.configs]
+
+    def f1(found: Fulfilment | None) -> str:
+        return _cell(found.macro_f1 if found else None)
+
+    rows = [["macro-F1 overall", *(f1(c.overall) for c in report.configs)]]
+    for title, attribute in (("domain", "by_domain"), ("criterion type", "by_criterion_type")):
+        names = sorted({name for c in report.configs for name in getattr(c, attribute)})
+        rows += [[f"macro-F1 {title} {printable(n)}", *(f1(getattr(c, attribute).get(n)) for c in report.configs)] for n in names]
+    models = sorted({m for c in report.configs for m in c.bias})
+    rows += [[f"bias {m} (judge - expert)", *(_cell(c.bias.get(m)) for c in report.configs)] for m in models]
+    rows.append(["bias index (max - min)", *(_cell(c.bias_index) for c in report.configs)])
+    rows.append(["MF1 - BI", *(_cell(c.mf1_minus_bi) for c in report.configs)])
+    return lines + _table(["", *(c.label for c in report.configs)], rows)
+
+
 def labels_lines(report: LabelsReport) -> list[str]:
     lines = [
         f"{printable(report.labels)}: {report.lines} labelled criteria, {report.completions} completions, "
@@ -42,7 +73,4 @@ def labels_lines(report: LabelsReport) -> list[str]:
         [printable(category), *(_judge(c, category) for c in report.configs), _panel(panel)]
         for category, panel in report.panel_by_category.items()
     ]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    for row in [header, ["-" * w for w in widths], *rows]:
-        lines.append(" | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
-    return lines
+    return lines + _table(header, rows)

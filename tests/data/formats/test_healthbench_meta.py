@@ -71,7 +71,7 @@ def test_a_missing_field_and_unknown_format_are_clear(tmp_path: Path) -> None:
     assert caught.value.problems == [f"{bad}:5: [c3-77b1] field category: Field required"]
     with pytest.raises(DataError) as caught:
         load(f"profbenchx:{bad}")
-    assert caught.value.problems == [f"--labels profbenchx:{bad}: unknown label format 'profbenchx'; known label formats: healthbench"]
+    assert caught.value.problems == [f"--labels profbenchx:{bad}: unknown label format 'profbenchx'; known label formats: healthbench, profbench"]
     with pytest.raises(DataError) as caught:
         load(str(bad))
-    assert "expected FORMAT:PATH; known label formats: healthbench" in caught.value.problems[0]
+    assert "expected FORMAT:PATH; known label formats: healthbench, profbench" in caught.value.problems[0]

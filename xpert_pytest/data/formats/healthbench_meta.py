@@ -14,7 +14,6 @@ the prompt and the completion; a physician labels a line at most once.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from pydantic import Field, StrictBool, ValidationError, model_validator
 
 from xpert_pytest.data.dataset import Benchmark, DataError, Located, fingerprint, format_validation_error, read_jsonl
 from xpert_pytest.data.formats.healthbench import Published, Turn, files
+from xpert_pytest.data.formats.labelled import Labelled, MetaSet
 from xpert_pytest.data.schema import Task
 from xpert_pytest.data.taxonomy import Domain, Taxonomy
 
@@ -59,26 +59,6 @@ class LabelledCriterion(Published):
     @property
     def labels(self) -> dict[str, bool]:
         return dict(zip(self.anonymized_physician_ids, self.binary_labels, strict=True))
-
-
-@dataclass(frozen=True)
-class Labelled:
-    """One line: the checkpoint it became, the completion's prompt (the unit resampled) and its labels."""
-
-    task_id: str
-    checkpoint_id: str
-    prompt_id: str
-    category: str
-    labels: dict[str, bool]
-
-
-@dataclass
-class MetaSet:
-    """The tasks the judge grades (`bench`), and the physicians' labels for each of their checkpoints."""
-
-    bench: Benchmark
-    lines: list[Labelled]
-    answers: dict[str, str]  # task id -> the completion graded
 
 
 def slug(text: str) -> str:

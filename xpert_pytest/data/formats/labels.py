@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from xpert_pytest.data.dataset import DataError
-from xpert_pytest.data.formats import healthbench_meta
-from xpert_pytest.data.formats.healthbench_meta import MetaSet
+from xpert_pytest.data.formats import healthbench_meta, profbench_labels
+from xpert_pytest.data.formats.labelled import MetaSet
 from xpert_pytest.data.formats.registry import PREFIX
 
 LABEL_FORMATS: dict[str, Callable[[str], MetaSet]] = {
     healthbench_meta.NAME: healthbench_meta.load,
+    profbench_labels.NAME: profbench_labels.load,
 }
 
 
