@@ -444,7 +444,7 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--injections", action="store_true", help="also grade anchors with injection suffixes appended")
     calibrate.add_argument(
         "--labels", metavar="FORMAT:PATH",
-        help="human-labelled grades to measure the judges against, e.g. healthbench:oss_meta_eval.jsonl (HealthBench's meta-evaluation)",
+        help="human-labelled grades to measure the judges against: healthbench:META_EVAL.jsonl (HealthBench's meta-evaluation) or profbench:PATH",
     )
     calibrate.add_argument("--leniency", metavar="RESULTS_JSON", help="grade a run's answers with two judges and compare")
     calibrate.add_argument("--concurrency", type=_bounded(1, MAX_CONCURRENCY), default=8, help="judge calls in flight (default 8)")

@@ -19,9 +19,9 @@ from xpert_pytest.calls.gateway import ModelClient
 from xpert_pytest.data.formats.labelled import Labelled, MetaSet
 from xpert_pytest.data.formats.profbench_labels import MODELS, RATER
 from xpert_pytest.grading.calibration import JudgeConfig, Model
-from xpert_pytest.grading.human_labels import grade_lines, pair_counts
+from xpert_pytest.grading.human_labels import grade_lines, interval_of, pair_counts
 from xpert_pytest.numbers.results import Interval
-from xpert_pytest.numbers.uncertainty import DEFAULT_RESAMPLES, DEFAULT_SEED, LEVEL, Estimate, draw_counts
+from xpert_pytest.numbers.uncertainty import DEFAULT_RESAMPLES, DEFAULT_SEED, draw_counts
 
 METHOD = (
     "macro-F1 against the expert's fulfilment label (ProfBench; classes that occur); bias index = max - min over "
@@ -85,17 +85,6 @@ def bias_index(counts: Any) -> tuple[Any, Any]:
     return bias, bias.max(axis=-1) - bias.min(axis=-1)
 
 
-def _interval(point: Any, boot: Any, n: int) -> Interval | None:
-    import numpy as np
-
-    if np.isnan(point):
-        return None
-    tail = (1 - LEVEL) / 2 * 100
-    defined = boot[~np.isnan(boot)]
-    low, high = np.percentile(defined, [tail, 100 - tail]) if defined.size else (np.nan, np.nan)
-    return Estimate(float(point), float(low), float(high), n).interval()
-
-
 def _rows(lines: Iterable[Labelled], verdicts: dict[tuple[str, str], bool]) -> dict[str, list[float]]:
     """Per ProfBench task, the counts of its graded criteria."""
     tasks: dict[str, list[float]] = {}
@@ -123,7 +112,7 @@ def _agreement(lines: list[Labelled], verdicts: dict[tuple[str, str], bool], res
     boot = draw_counts(len(matrix), resamples, seed) @ matrix
     total = matrix.sum(axis=0)
     found = Fulfilment(
-        criteria=int(total[:4].sum()), tasks=len(matrix), macro_f1=_interval(macro_f1(total), macro_f1(boot), len(matrix))
+        criteria=int(total[:4].sum()), tasks=len(matrix), macro_f1=interval_of(macro_f1(total), macro_f1(boot), len(matrix))
     )
     return found, total, boot
 
@@ -139,10 +128,10 @@ def judge_fulfilment(
         point_bias, point_index = bias_index(total)
         boot_bias, boot_index = bias_index(boot)
         for i, model in enumerate(MODELS):
-            if (found := _interval(point_bias[i], boot_bias[:, i], overall.tasks)) is not None:
+            if (found := interval_of(point_bias[i], boot_bias[:, i], overall.tasks)) is not None:
                 bias[model] = found
-        index = _interval(point_index, boot_index, overall.tasks)
-        combined = _interval(macro_f1(total) - point_index, macro_f1(boot) - boot_index, overall.tasks)
+        index = interval_of(point_index, boot_index, overall.tasks)
+        combined = interval_of(macro_f1(total) - point_index, macro_f1(boot) - boot_index, overall.tasks)
 
     def grouped(keys: Callable[[Labelled], Iterable[str]]) -> dict[str, Fulfilment]:
         groups: dict[str, list[Labelled]] = {}

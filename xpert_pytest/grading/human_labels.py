@@ -99,7 +99,8 @@ def balanced_f1(counts: Any) -> tuple[Any, Any, Any]:
     return (met + not_met) / 2, met, not_met
 
 
-def _interval(point: float, boot: Any, n: int) -> Interval | None:
+def interval_of(point: Any, boot: Any, n: int) -> Interval | None:
+    """A point with the percentile interval of its resamples, those where it is undefined left out."""
     import numpy as np
 
     if np.isnan(point):
@@ -144,7 +145,7 @@ def _agreement(counts: _Counts, resamples: int, seed: int) -> RaterAgreement | N
     point, met, not_met = balanced_f1(used.sum(axis=0))
     boot = balanced_f1(draw_counts(len(used), resamples, seed) @ used)[0]
     return RaterAgreement(
-        pairs=int(used.sum()), prompts=len(used), macro_f1=_interval(float(point), np.asarray(boot), len(used)),
+        pairs=int(used.sum()), prompts=len(used), macro_f1=interval_of(float(point), np.asarray(boot), len(used)),
         f1_met=_optional(met), f1_not_met=_optional(not_met),
     )
 
@@ -169,7 +170,7 @@ def _panel(by_physician: dict[str, _Counts], resamples: int, seed: int) -> Panel
         warnings.simplefilter("ignore", RuntimeWarning)  # a resample in which no physician has a value
         boot_mean = np.nanmean(boot, axis=1)
     return Panel(
-        physicians=int(defined.size), mean=_interval(float(defined.mean()), boot_mean, len(prompts)),
+        physicians=int(defined.size), mean=interval_of(float(defined.mean()), boot_mean, len(prompts)),
         low=float(defined.min()), high=float(defined.max()), each=each,
     )
 

@@ -1,10 +1,13 @@
-"""The text table `xpert calibrate --labels` prints: each judge configuration and the physician
-panel side by side, overall and per category, as macro-F1 with its 95 % CI."""
+"""The text tables `xpert calibrate --labels` prints: judge configurations side by side (and, for
+HealthBench, the physician panel), overall and per group, as figures with their 95 % CI.
+
+The reports are the grading layer's (`human_labels.LabelsReport`, `fulfilment.FulfilmentReport`),
+taken as they come, since views sit below grading."""
 
 from __future__ import annotations
 
-from xpert_pytest.grading.fulfilment import Fulfilment, FulfilmentReport
-from xpert_pytest.grading.human_labels import JudgeLabels, LabelsReport, Panel, RaterAgreement
+from typing import Any
+
 from xpert_pytest.numbers.results import Interval
 from xpert_pytest.views.terminal import printable
 
@@ -19,12 +22,12 @@ def _cell(value: Interval | None) -> str:
     return f"{value.value:.3f} [{value.low:.3f}, {value.high:.3f}]"
 
 
-def _judge(config: JudgeLabels, category: str) -> str:
-    found: RaterAgreement | None = config.overall if category == OVERALL else config.by_category.get(category)
+def _judge(config: Any, category: str) -> str:
+    found: Any = config.overall if category == OVERALL else config.by_category.get(category)
     return _cell(found.macro_f1 if found else None)
 
 
-def _panel(panel: Panel | None) -> str:
+def _panel(panel: Any) -> str:
     if panel is None or panel.mean is None or panel.low is None or panel.high is None:
         return "n/a"
     return f"{_cell(panel.mean)} range {panel.low:.3f}–{panel.high:.3f} ({panel.physicians})"
@@ -38,7 +41,7 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     ]
 
 
-def fulfilment_lines(report: FulfilmentReport) -> list[str]:
+def fulfilment_lines(report: Any) -> list[str]:
     """ProfBench: one column per configuration; rows overall, per domain, per criterion type, bias."""
     lines = [
         f"{printable(report.labels)}: {report.lines} labelled criteria, {report.completions} reports, {report.tasks} tasks",
@@ -46,7 +49,7 @@ def fulfilment_lines(report: FulfilmentReport) -> list[str]:
     ]
     lines += [f"{printable(c.label)}: {c.graded} graded, {c.errors} errors" for c in report.configs]
 
-    def f1(found: Fulfilment | None) -> str:
+    def f1(found: Any) -> str:
         return _cell(found.macro_f1 if found else None)
 
     rows = [["macro-F1 overall", *(f1(c.overall) for c in report.configs)]]
@@ -60,7 +63,7 @@ def fulfilment_lines(report: FulfilmentReport) -> list[str]:
     return lines + _table(["", *(c.label for c in report.configs)], rows)
 
 
-def labels_lines(report: LabelsReport) -> list[str]:
+def labels_lines(report: Any) -> list[str]:
     lines = [
         f"{printable(report.labels)}: {report.lines} labelled criteria, {report.completions} completions, "
         f"{report.prompts} prompts, {report.physicians} physicians",

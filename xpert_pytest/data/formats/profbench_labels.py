@@ -109,9 +109,9 @@ def load(location: str) -> MetaSet:
         problems.append(f"{location}: no ProfBench records in {', '.join(map(str, paths))}")
     seen: dict[str, Located] = {}
     for where, record in records:
-        if record.task_id in seen:
-            problems.append(f"{where}: [{record.task_id}] field task_id: already used at {seen[record.task_id]}")
-        seen.setdefault(record.task_id, where)
+        if slug(record.task_id) in seen:
+            problems.append(f"{where}: [{record.task_id}] field task_id: already used at {seen[slug(record.task_id)]}")
+        seen.setdefault(slug(record.task_id), where)
     if problems:
         raise DataError(problems)
     taxonomy = Taxonomy(
