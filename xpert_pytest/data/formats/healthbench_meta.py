@@ -95,18 +95,11 @@ def _group(rows: list[tuple[Located, LabelledCriterion]], problems: list[str]) -
     groups: dict[str, list[tuple[Located, LabelledCriterion]]] = {}
     for where, row in rows:
         group = groups.setdefault(row.completion_id, [])
-        if group:
-            first_where, first = group[0]
-            for name in ("prompt_id", "prompt", "completion"):
-                if getattr(row, name) != getattr(first, name):
-                    problems.append(
-                        f"{where}: [{row.completion_id}] field {name}: differs from the same completion's line at {first_where}"
-                    )
-                    break
-            else:
-                group.append((where, row))
-            continue
-        group.append((where, row))
+        differs = next((n for n in ("prompt_id", "prompt", "completion") if group and getattr(row, n) != getattr(group[0][1], n)), None)
+        if differs is None:
+            group.append((where, row))
+        else:
+            problems.append(f"{where}: [{row.completion_id}] field {differs}: differs from the same completion's line at {group[0][0]}")
     return groups
 
 
