@@ -164,6 +164,23 @@ def test_calibrate_provider_settings_are_checked(tmp_path: Path, capsys: pytest.
     assert "--judge-arg max_retries=-1: expected a whole number 0..20" in capsys.readouterr().err
 
 
+def test_calibrate_labels_input_is_checked_before_any_call(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    labels = Path(__file__).resolve().parent / "fixtures" / "healthbench_meta"
+    out = ["--judge", "openai/j", "-o", str(tmp_path / "out")]
+    assert main(["calibrate", "--labels", f"nope:{labels}", *out]) == 1
+    assert "unknown label format 'nope'; known label formats: healthbench, profbench" in capsys.readouterr().err
+    bad = tmp_path / "meta.jsonl"
+    bad.write_text('{"prompt": [{"role": "user", "content": "Hi"}], "completion": "Hello"}\n', encoding="utf-8")
+    assert main(["calibrate", "--labels", f"healthbench:{bad}", *out]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}:1: field rubric: Field required" in err and "error(s): the labels do not load" in err
+    assert main(["calibrate", str(tmp_path), "--labels", f"healthbench:{labels}", *out]) == 4
+    assert "--labels brings its own graded answers: give it without a dataset" in capsys.readouterr().err
+    assert main(["calibrate", "--labels", f"healthbench:{labels}", "--shots", "0,2", *out]) == 4
+    assert "no graded anchors to show as shots" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
 def test_cache_lists_and_drops_entries_by_model_task_and_age(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from xpert_pytest.calls.cache import CallCache, Completion
 

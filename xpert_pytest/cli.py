@@ -15,6 +15,7 @@ from xpert_pytest.numbers.uncertainty import DEFAULT_RESAMPLES
 from xpert_pytest.plugin.settings import MAX_CONCURRENCY, MAX_RESAMPLES, MIN_RESAMPLES
 
 if TYPE_CHECKING:
+    from xpert_pytest.calls.gateway import ModelClient
     from xpert_pytest.calls.cache import CallCache
     from xpert_pytest.numbers.merge import Part
     from xpert_pytest.numbers.results import RunResult
@@ -307,19 +308,12 @@ def _cache(args: argparse.Namespace) -> int:
         cache.close()
 
 
-def _calibrate(args: argparse.Namespace) -> int:
-    from xpert_pytest.grading.calibration import calibrate, configurations, leniency
+def _judge_clients(args: argparse.Namespace) -> Callable[[str], ModelClient]:
+    """Clients for the judges under test, their provider settings checked before any call."""
     from xpert_pytest.calls.concurrency import AdaptiveLimiter
     from xpert_pytest.calls.gateway import ModelClient
-    from xpert_pytest.views.report import render_calibration
     from xpert_pytest.plugin.settings import SettingsError, check_provider_args, parse_assignments
 
-    bench = _load(args)
-    if not bench.anchors and not args.leniency:
-        raise CommandError(
-            f"{describe(args.path)}: no graded anchors to calibrate the judge against "
-            "(give --exemplars: answers graded per checkpoint, in XpertBench's exemplar format)"
-        )
     try:
         judge_args = parse_assignments(args.judge_arg or [], "--judge-arg")
     except SettingsError as exc:
@@ -328,13 +322,65 @@ def _calibrate(args: argparse.Namespace) -> int:
         check_provider_args("--judge-arg", judge_args)
     except ValueError as exc:
         raise CommandError(str(exc)) from exc
-    out = _output(args.output)
+    _output(args.output)
     cache = None if args.no_cache else _open_cache(args.cache, create=True)
     limiter = AdaptiveLimiter(args.concurrency)  # as in a run: calls in flight, lowered on rate limits
 
     def make_client(model: str) -> ModelClient:
         return ModelClient(model, dict(judge_args), cache, limiter)
 
+    return make_client
+
+
+def _calibrate_labels(args: argparse.Namespace) -> int:
+    """Judges against human-labelled grades (`--labels FORMAT:PATH`), beside the humans themselves."""
+    from xpert_pytest.data.formats.labels import load as load_labels
+    from xpert_pytest.data.formats.profbench_labels import NAME as PROFBENCH
+    from xpert_pytest.grading.calibration import configurations
+    from xpert_pytest.grading.fulfilment import calibrate_fulfilment
+    from xpert_pytest.grading.human_labels import calibrate_labels
+    from xpert_pytest.views.agreement_table import fulfilment_lines, labels_lines
+
+    for given, option in ((args.path, "a dataset"), (args.leniency, "--leniency"), (args.injections, "--injections")):
+        if given:
+            raise CommandError(f"--labels brings its own graded answers: give it without {option}", USAGE_ERROR)
+    if args.shots != [0]:
+        raise CommandError("--labels: the labelled answers have no graded anchors to show as shots; give --shots 0", USAGE_ERROR)
+    try:
+        meta = load_labels(args.labels)
+    except DataError as exc:
+        raise CommandError("\n".join([*exc.problems, f"{len(exc.problems)} error(s): the labels do not load"])) from exc
+    make_client = _judge_clients(args)
+    configs = configurations(args.judge, args.shots, args.batch)
+    out = Path(args.output) / "calibration.json"
+    if meta.bench.format == PROFBENCH:
+        fulfilment = calibrate_fulfilment(args.labels, meta, configs, make_client, args.bootstrap)
+        out.write_text(fulfilment.model_dump_json(indent=1), encoding="utf-8")
+        lines = fulfilment_lines(fulfilment)
+    else:
+        report = calibrate_labels(args.labels, meta, configs, make_client, args.bootstrap)
+        out.write_text(report.model_dump_json(indent=1), encoding="utf-8")
+        lines = labels_lines(report)
+    for line in lines:
+        print(line)
+    print(f"calibration written to {out}")
+    return 0
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from xpert_pytest.grading.calibration import calibrate, configurations, leniency
+    from xpert_pytest.views.report import render_calibration
+
+    if args.labels:
+        return _calibrate_labels(args)
+    bench = _load(args)
+    if not bench.anchors and not args.leniency:
+        raise CommandError(
+            f"{describe(args.path)}: no graded anchors to calibrate the judge against "
+            "(give --exemplars: answers graded per checkpoint, in XpertBench's exemplar format)"
+        )
+    make_client = _judge_clients(args)
+    out = Path(args.output)
     if args.leniency:
         if len(args.judge) != 2:
             raise CommandError("--leniency compares exactly two judges: give --judge twice")
@@ -396,6 +442,10 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--shots", type=_int_list, default=[0], help="extra same-category anchors, e.g. 0,2 (default 0)")
     calibrate.add_argument("--batch", type=_int_list, default=[0], help="checkpoints per judge call, 0 = all, e.g. 0,8")
     calibrate.add_argument("--injections", action="store_true", help="also grade anchors with injection suffixes appended")
+    calibrate.add_argument(
+        "--labels", metavar="FORMAT:PATH",
+        help="human-labelled grades to measure the judges against: healthbench:META_EVAL.jsonl (HealthBench's meta-evaluation) or profbench:PATH",
+    )
     calibrate.add_argument("--leniency", metavar="RESULTS_JSON", help="grade a run's answers with two judges and compare")
     calibrate.add_argument("--concurrency", type=_bounded(1, MAX_CONCURRENCY), default=8, help="judge calls in flight (default 8)")
     calibrate.add_argument(
