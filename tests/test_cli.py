@@ -88,7 +88,19 @@ def test_validate_stats_and_calibrate_take_an_imported_format(tmp_path: Path, ca
     assert main(["validate", f"healthbench:{bad}"]) == 1
     assert f"{bad}:1: field prompt: List should have at least 1 item" in capsys.readouterr().err
     assert main(["stats", "nope:x"]) == 1
-    assert "unknown dataset format 'nope'; known formats: xpertbench, healthbench, prbench" in capsys.readouterr().err
+    assert "unknown dataset format 'nope'; known formats: xpertbench, healthbench, prbench, profbench" in capsys.readouterr().err
+
+
+PROFBENCH_RUN = Path(__file__).resolve().parent / "fixtures" / "profbench_run"
+
+
+def test_validate_and_stats_read_a_profbench_set_with_its_labelled_reports_as_anchors(capsys: pytest.CaptureFixture[str]) -> None:
+    spec = f"profbench:{PROFBENCH_RUN}"
+    assert main(["validate", spec]) == 0
+    assert f"profbench:{PROFBENCH_RUN.resolve()}: 3 tasks, 9 anchors: ok (read as profbench;" in capsys.readouterr().err
+    assert main(["stats", spec]) == 0
+    out = capsys.readouterr().out
+    assert "No graded anchors." not in out and "Chemistry PhD" in out
 
 
 def test_publish_fails_clearly_offline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,6 +17,9 @@ the positive points; they differ in where the result is clipped to [0, 1]:
   reimplementations apply it: our assumption); means are plain. The *normalized* score,
   (Σ met - Σ negative) / (Σ positive - Σ negative), lies in [0, 1] by construction and is
   reported beside it (`normalized`).
+- `profbench` follows the released ProfBench code (NVlabs/ProfBench, `score_report_generation.py`):
+  Σ weights fulfilled / Σ weights, every weight positive (Critical 4 … Additional 1), so the
+  score lies in [0, 1] and means are plain, as under `xpertbench`.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
-Scoring = Literal["xpertbench", "healthbench", "prbench"]
+Scoring = Literal["xpertbench", "healthbench", "prbench", "profbench"]
 DEFAULT: Scoring = "xpertbench"
 
 

@@ -60,6 +60,7 @@ OPTIONS = (
     Option("max-drop", "allowed drop from the baseline, 0..1 (default 0.02)"),
     Option("model-revision", "label of the checkpoint under test (e.g. a commit or build id): part of the cache key, recorded in results"),
     Option("judge-format", "structured output for the judge: auto (where litellm knows the provider supports it), json-schema, json-object or off (default auto)"),
+    Option("judge-template", "your own Jinja2 copy of a format's published grader prompt, used instead of ShotJudge; its first line declares the contract (see docs/importers.md)"),
     Option("responses", "JSON Lines of {task_id, response} answers to grade instead of calling --xpert-model (a label then)"),
     Option("call-deadline", "seconds one model or judge call may take, retries included (default 900)"),
     Option("run-deadline", "seconds the whole run may take; calls still in flight then are cut and the run ends incomplete"),
@@ -75,7 +76,7 @@ OPTIONS = (
 
 SESSION_KEY = pytest.StashKey["XpertSession"]()
 FLAGS = frozenset(o.name.replace("-", "_") for o in OPTIONS if o.kind == "flag")
-PATH_OPTIONS = ("dataset", "exemplars", "report-dir", "cache", "baseline", "responses", "batch-run")
+PATH_OPTIONS = ("dataset", "exemplars", "report-dir", "cache", "baseline", "responses", "batch-run", "judge-template")
 
 
 def spaced_path_options(args: list[str]) -> list[str]:

@@ -35,7 +35,7 @@ from xpert_pytest.numbers.gates import NO_TESTS
 from xpert_pytest.numbers.results import BatchReport, RunResult, RunSettings, Shard, TaskResult, read_results, write_results
 from xpert_pytest.numbers.verdict import GateSettings, conclude
 from xpert_pytest.data.schema import Task
-from xpert_pytest.plugin.settings import Settings, check_domain_gates, self_preference, slug
+from xpert_pytest.plugin.settings import Settings, SettingsError, check_domain_gates, self_preference, slug
 
 LEDGER_FILE = ".xpert-ledger.sqlite"
 
@@ -113,12 +113,23 @@ class XpertSession:
             self._answers = load_answers(s.responses, {t.id for t in bench.tasks})
         if s.baseline is not None and self._baseline is None:
             self._baseline = load_baseline(s.baseline, bench.fingerprint, s.judges, bench.exemplars_source, s.allow_baseline_mismatch)
+        if s.judge_template is not None:
+            self._check_template()
         if self._cache is None and s.cache is not None:
             self._cache = CallCache(s.cache)
         if self._budget is None:
             self._budget = Budget(s.report_dir / LEDGER_FILE, self.run_key(), s.run_id, s.max_cost)
         if s.batch and self._link is None:
             self._link = self._open_batch_run()
+
+    def _check_template(self) -> None:
+        from xpert_pytest.grading.template_judge import TemplateError, check_renders, load_template
+
+        assert self.settings.judge_template is not None
+        try:
+            check_renders(load_template(self.settings.judge_template), self.bench.tasks[0])
+        except TemplateError as exc:
+            raise SettingsError(str(exc)) from None
 
     def batch_identity(self) -> dict[str, str]:
         """Everything that shapes a batch run's requests, by name: a command that differs is told what."""
@@ -216,12 +227,21 @@ class XpertSession:
             judges: list[Judge] = [
                 ExpertReplayJudge(self.bench)
                 if name == EXPERT_JUDGE
-                else ShotJudge(self._client(name, s.judge_args, judge=True), self.bench, extra_shots=s.shots)
+                else self._judge(name)
                 for name in s.judges
             ]
             judge = judges[0] if len(judges) == 1 else EnsembleJudge(judges)
             self._engine = Engine(candidate, judge, s.pass_score, s.epochs)
         return self._engine
+
+    def _judge(self, name: str) -> Judge:
+        s = self.settings
+        client = self._client(name, s.judge_args, judge=True)
+        if s.judge_template is None:
+            return ShotJudge(client, self.bench, extra_shots=s.shots)
+        from xpert_pytest.grading.template_judge import TemplateJudge, load_template
+
+        return TemplateJudge(client, load_template(s.judge_template))
 
     def start(self, tasks: Sequence[Task]) -> None:
         self.engine.submit(tasks)

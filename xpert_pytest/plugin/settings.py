@@ -71,6 +71,7 @@ class Settings(BaseModel):
     epochs: int = Field(1, ge=1, le=MAX_EPOCHS)
     model_revision: str | None = Field(None, min_length=1)
     judge_format: OutputFormat = "auto"
+    judge_template: str | None = None
     call_deadline: float = Field(DEFAULT_CALL_DEADLINE, gt=0, le=86_400)
     run_deadline: float | None = Field(None, gt=0)
     allow_baseline_mismatch: bool = False
@@ -109,6 +110,8 @@ class Settings(BaseModel):
             raise ValueError("--xpert-judge: a judge model name is empty")
         for option, args in (("--xpert-model-arg", self.model_args), ("--xpert-judge-arg", self.judge_args)):
             check_provider_args(option, args)
+        if self.judge_template is not None and EXPERT_JUDGE in self.judges:
+            raise ValueError(f"--xpert-judge-template: {EXPERT_JUDGE} replays stored verdicts and takes no grader prompt")
         if self.batch:
             self._check_batch()
         return self
@@ -288,6 +291,7 @@ def build_settings(get: Callable[[str], Any], rootdir: Path, invocation_dir: Pat
         "epochs": get("epochs"),
         "model_revision": get("model_revision"),
         "judge_format": get("judge_format"),
+        "judge_template": get("judge_template"),
         "call_deadline": get("call_deadline"),
         "run_deadline": get("run_deadline"),
         "allow_baseline_mismatch": bool(get("allow_baseline_mismatch")),
@@ -299,6 +303,13 @@ def build_settings(get: Callable[[str], Any], rootdir: Path, invocation_dir: Pat
         "batch_run": get("batch_run"),
         "batch_prices": parse_prices(get("batch_price") or [], "--xpert-batch-price"),
     }
+    if values["judge_template"] is not None:
+        from xpert_pytest.grading.template_judge import TemplateError, load_template
+
+        try:
+            load_template(values["judge_template"])
+        except TemplateError as exc:
+            raise SettingsError(str(exc)) from None
     if not values["batch"] and (given := [name for name in BATCH_ONLY if get(name)]):
         options = ", ".join(f"--xpert-{name.replace('_', '-')}" for name in given)
         raise SettingsError(f"{options}: only for batch mode; add --xpert-batch (or --xpert-batch-wait)")

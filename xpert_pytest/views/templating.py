@@ -18,3 +18,13 @@ def environment(*, autoescape: bool) -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def file_template(path: str) -> Any:
+    """A user's own template file, outside the package, in the same strict prompt environment;
+    Jinja's own errors (syntax, with the line) propagate to the caller, which names the file."""
+    import jinja2
+
+    env = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    with open(path, encoding="utf-8") as handle:
+        return env.from_string(handle.read())
