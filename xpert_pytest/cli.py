@@ -219,7 +219,8 @@ def _merge(args: argparse.Namespace) -> int:
     if settings.baseline is not None:
         try:
             baseline = load_baseline(
-                settings.baseline, first.dataset_fingerprint, settings.judges, first.exemplars_source, settings.allow_baseline_mismatch
+                settings.baseline, first.dataset_fingerprint, settings.judges, first.exemplars_source, settings.allow_baseline_mismatch,
+                first.settings.judge_template,
             )
         except (DataError, BaselineMismatch) as exc:
             hint = "" if args.baseline else " (the shards ran with it: give --baseline to xpert merge)"

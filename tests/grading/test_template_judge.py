@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import model_args, scores_of
+from tests.conftest import latest_results, model_args, results_of, scores_of
 from xpert_pytest.grading.template_judge import parse_criteria_met
 from xpert_pytest.testing.loopback import LoopbackServer
 
@@ -45,6 +45,18 @@ def test_a_template_judge_grades_with_the_users_prompt(pytester: pytest.Pytester
     assert [m["role"] for m in judged[0]["messages"]] == ["user"]
     assert prompt.startswith("\nMY GRADER for chemistry-phd-0.\nuser: From the two attached syntheses")
     assert "## Graded example" not in prompt  # ShotJudge's anchors are not part of the user's prompt
+    assert results_of(pytester.path)["settings"]["judge_template"].startswith(f"{template} (sha256 ")
+
+
+def test_a_baseline_graded_with_another_judge_prompt_is_refused(pytester: pytest.Pytester, loopback: LoopbackServer) -> None:
+    template = pytester.path / "grader.j2"
+    template.write_text(TEMPLATE, encoding="utf-8")
+    pytester.runpytest_subprocess(*_args(loopback, template)).assert_outcomes(passed=3)
+    baseline = latest_results(pytester.path / "reports")
+    args = [a for a in _args(loopback, template) if not a.startswith("--xpert-judge-template")]
+    result = pytester.runpytest_subprocess(*args, f"--xpert-baseline={baseline}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert f"judge prompt {template} (sha256 " in result.stderr.str() and "vs ShotJudge (this run)" in result.stderr.str()
 
 
 @pytest.mark.parametrize(

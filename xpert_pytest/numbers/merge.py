@@ -60,6 +60,7 @@ IDENTITY: tuple[tuple[str, Callable[[RunResult], Any]], ...] = (
     ("shots", lambda r: r.settings.shots),
     ("epochs", lambda r: r.settings.epochs),
     ("judge format", lambda r: r.settings.judge_format),
+    ("judge template", lambda r: r.settings.judge_template),
     ("recorded answers (--xpert-responses)", lambda r: r.settings.responses),
     ("xpertbench version", lambda r: r.package_version),
 )

@@ -220,6 +220,7 @@ class RunSettings(Result):
     epochs: int = 1
     model_revision: str | None = None
     judge_format: str = "auto"
+    judge_template: str | None = None  # `--xpert-judge-template` as PATH (sha256 DIGEST); None: ShotJudge's prompt
     baseline: str | None = None
     max_drop: float | None = None
     batch: bool = False

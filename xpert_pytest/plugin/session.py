@@ -55,8 +55,11 @@ class Finished:
     report: Path | None
 
 
-def baseline_differences(baseline: RunResult, fingerprint: str, judges: list[str], exemplars: str) -> list[str]:
-    """What makes a baseline's scores incomparable with this run's."""
+def baseline_differences(
+    baseline: RunResult, fingerprint: str, judges: list[str], exemplars: str, template: str | None = None
+) -> list[str]:
+    """What makes a baseline's scores incomparable with this run's; `template` is this run's
+    judge template as recorded (path and digest), None for ShotJudge's own prompt."""
     differences = []
     if baseline.dataset_fingerprint != fingerprint:
         differences.append(f"dataset and anchors fingerprint {baseline.dataset_fingerprint} (baseline) vs {fingerprint} (this run)")
@@ -64,16 +67,22 @@ def baseline_differences(baseline: RunResult, fingerprint: str, judges: list[str
         differences.append(f"judge {baseline.settings.judge} (baseline) vs {' + '.join(judges)} (this run)")
     if baseline.exemplars_source and baseline.exemplars_source != exemplars:
         differences.append(f"anchors from {baseline.exemplars_source} (baseline) vs {exemplars} (this run)")
+    if baseline.settings.judge_template != template:
+        differences.append(
+            f"judge prompt {baseline.settings.judge_template or 'ShotJudge'} (baseline) vs {template or 'ShotJudge'} (this run)"
+        )
     return differences
 
 
-def load_baseline(path: Path, fingerprint: str, judges: list[str], exemplars: str, allow_mismatch: bool) -> RunResult:
+def load_baseline(
+    path: Path, fingerprint: str, judges: list[str], exemplars: str, allow_mismatch: bool, template: str | None = None
+) -> RunResult:
     """The baseline's results, refused when they come from another benchmark (unless allowed)."""
     try:
         baseline = read_results(path)
     except (OSError, ValueError) as exc:
         raise DataError([f"{path}: --xpert-baseline is not a readable results file: {exc}"]) from exc
-    differences = baseline_differences(baseline, fingerprint, judges, exemplars)
+    differences = baseline_differences(baseline, fingerprint, judges, exemplars, template)
     if differences and not allow_mismatch:
         raise BaselineMismatch(
             f"--xpert-baseline={path} was run on another benchmark: " + "; ".join(differences)
@@ -112,7 +121,9 @@ class XpertSession:
         if s.responses is not None and self._answers is None:
             self._answers = load_answers(s.responses, {t.id for t in bench.tasks})
         if s.baseline is not None and self._baseline is None:
-            self._baseline = load_baseline(s.baseline, bench.fingerprint, s.judges, bench.exemplars_source, s.allow_baseline_mismatch)
+            self._baseline = load_baseline(
+                s.baseline, bench.fingerprint, s.judges, bench.exemplars_source, s.allow_baseline_mismatch, self.judge_template()
+            )
         if s.judge_template is not None:
             self._check_template()
         if self._cache is None and s.cache is not None:
@@ -234,6 +245,15 @@ class XpertSession:
             self._engine = Engine(candidate, judge, s.pass_score, s.epochs)
         return self._engine
 
+    def judge_template(self) -> str | None:
+        """The judge template as results record it, `PATH (sha256 PREFIX)`: a baseline graded
+        with another prompt, or a shard with another one, is not comparable."""
+        if self.settings.judge_template is None:
+            return None
+        from xpert_pytest.grading.template_judge import load_template
+
+        return load_template(self.settings.judge_template).label
+
     def _judge(self, name: str) -> Judge:
         s = self.settings
         client = self._client(name, s.judge_args, judge=True)
@@ -343,6 +363,7 @@ class XpertSession:
                 shots=s.shots, concurrency=s.concurrency, max_cost_usd=s.max_cost,
                 responses=str(s.responses) if s.responses else None, epochs=s.epochs,
                 model_revision=s.model_revision, judge_format=s.judge_format, batch=s.batch,
+                judge_template=self.judge_template(),
                 baseline=str(s.baseline) if s.baseline else None, max_drop=s.max_drop,
             ),
             incomplete=incomplete,
