@@ -351,15 +351,25 @@ def _calibrate_labels(args: argparse.Namespace) -> int:
         meta = load_labels(args.labels)
     except DataError as exc:
         raise CommandError("\n".join([*exc.problems, f"{len(exc.problems)} error(s): the labels do not load"])) from exc
+    template = None
+    if args.judge_template:
+        from xpert_pytest.grading.template_judge import TemplateError, load_template
+
+        try:
+            template = load_template(args.judge_template)
+        except TemplateError as exc:
+            raise CommandError(str(exc), USAGE_ERROR) from exc
     make_client = _judge_clients(args)
     configs = configurations(args.judge, args.shots, args.batch)
     out = Path(args.output) / "calibration.json"
+    if template is not None:
+        print(f"judge prompt: {template.label} (not ShotJudge's)")
     if meta.bench.format == PROFBENCH:
-        fulfilment = calibrate_fulfilment(args.labels, meta, configs, make_client, args.bootstrap)
+        fulfilment = calibrate_fulfilment(args.labels, meta, configs, make_client, args.bootstrap, template=template)
         out.write_text(fulfilment.model_dump_json(indent=1), encoding="utf-8")
         lines = fulfilment_lines(fulfilment)
     else:
-        report = calibrate_labels(args.labels, meta, configs, make_client, args.bootstrap)
+        report = calibrate_labels(args.labels, meta, configs, make_client, args.bootstrap, template=template)
         out.write_text(report.model_dump_json(indent=1), encoding="utf-8")
         lines = labels_lines(report)
     for line in lines:
@@ -374,6 +384,8 @@ def _calibrate(args: argparse.Namespace) -> int:
 
     if args.labels:
         return _calibrate_labels(args)
+    if args.judge_template:
+        raise CommandError("--judge-template: only with --labels (the anchors' calibration measures ShotJudge's own prompt)", USAGE_ERROR)
     bench = _load(args)
     if not bench.anchors and not args.leniency:
         raise CommandError(
@@ -443,6 +455,10 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--shots", type=_int_list, default=[0], help="extra same-category anchors, e.g. 0,2 (default 0)")
     calibrate.add_argument("--batch", type=_int_list, default=[0], help="checkpoints per judge call, 0 = all, e.g. 0,8")
     calibrate.add_argument("--injections", action="store_true", help="also grade anchors with injection suffixes appended")
+    calibrate.add_argument(
+        "--judge-template", metavar="PATH",
+        help="with --labels: grade with your own copy of a published grader prompt (see --xpert-judge-template) instead of ShotJudge's",
+    )
     calibrate.add_argument(
         "--labels", metavar="FORMAT:PATH",
         help="human-labelled grades to measure the judges against: healthbench:META_EVAL.jsonl (HealthBench's meta-evaluation) or profbench:PATH",

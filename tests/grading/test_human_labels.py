@@ -101,3 +101,30 @@ def test_a_judge_failure_is_counted_not_scored(tmp_path: Path, loopback: Loopbac
     assert list(config["failures"]) == ["m00001"]
     assert "gave no usable verdict for c01, c02 after 3 attempt(s)" in config["failures"]["m00001"]
     assert config["overall"]["pairs"] == 20 - 4  # the first completion's two lines, two physicians each
+
+
+def test_a_users_grader_prompt_is_measured_with_its_own_words(tmp_path: Path, loopback: LoopbackServer) -> None:
+    """`--judge-template`: the same labels graded through a prompt the user supplies (their copy
+    of a published grader's); the stub judge reads the rubric it lists, so the agreement is the
+    one ShotJudge's prompt gets above, and every call carries the user's words."""
+    template = tmp_path / "grader.j2"
+    template.write_text(
+        '{# xpert-judge: per=task reply=verdicts #}\nOWN GRADER\n{{ conversation_text }}\n'
+        '{% for c in rubric %}- {{ c.id }} [weight {{ c.weight }}]: {{ c.text }}\n{% endfor %}'
+        '<candidate_answer nonce="n1">\n{{ answer }}\n</candidate_answer nonce="n1">\n'
+        'Reply with {"verdicts": [{"checkpoint_id", "met", "rationale"}]}.\n',
+        encoding="utf-8",
+    )
+    code = main([
+        "calibrate", "--labels", f"healthbench:{LABELS}", "--judge", "openai/stub-judge", "--judge-template", str(template),
+        "--judge-arg", f"api_base={loopback.api_base}", "--judge-arg", "api_key=sk-x", "--no-cache", "-o", str(tmp_path / "out"),
+    ])
+    assert code == 0
+    report = json.loads((tmp_path / "out" / "calibration.json").read_text(encoding="utf-8"))
+    assert report["judge_template"].startswith(f"{template} (sha256 ")
+    assert report["configs"][0]["overall"]["macro_f1"]["value"] == pytest.approx(0.7)
+    judged = [b for b in loopback.bodies if b["model"] == "stub-judge"]
+    assert len(judged) == 6 and all(b["messages"][0]["content"].startswith("\nOWN GRADER") for b in judged)
+    missing = main(["calibrate", "--labels", f"healthbench:{LABELS}", "--judge", "openai/stub-judge",
+                    "--judge-template", str(tmp_path / "absent.j2"), "-o", str(tmp_path / "o2")])
+    assert missing == 4

@@ -20,6 +20,7 @@ from xpert_pytest.data.formats.labelled import Labelled, MetaSet
 from xpert_pytest.data.formats.profbench_labels import MODELS, RATER
 from xpert_pytest.grading.calibration import JudgeConfig, Model
 from xpert_pytest.grading.human_labels import grade_lines, interval_of, pair_counts
+from xpert_pytest.grading.template_judge import JudgeTemplate
 from xpert_pytest.numbers.results import Interval
 from xpert_pytest.numbers.uncertainty import DEFAULT_RESAMPLES, DEFAULT_SEED, draw_counts
 
@@ -52,6 +53,7 @@ class FulfilmentJudge(Model):
 
 class FulfilmentReport(Model):
     labels: str
+    judge_template: str | None = None  # the user's grader prompt, when not ShotJudge's
     format: str
     fingerprint: str
     lines: int
@@ -150,14 +152,14 @@ def judge_fulfilment(
 
 def calibrate_fulfilment(
     spec: str, meta: MetaSet, configs: list[JudgeConfig], make_client: Callable[[str], ModelClient],
-    resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED,
+    resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED, template: JudgeTemplate | None = None,
 ) -> FulfilmentReport:
     reports = []
     for config in configs:
-        verdicts, failures = asyncio.run(grade_lines(meta, config, make_client(config.judge)))
+        verdicts, failures = asyncio.run(grade_lines(meta, config, make_client(config.judge), template))
         reports.append(judge_fulfilment(config, meta.lines, verdicts, failures, len(meta.bench.tasks), resamples, seed))
     return FulfilmentReport(
         labels=spec, format=meta.bench.format, fingerprint=meta.bench.fingerprint, lines=len(meta.lines),
         completions=len(meta.bench.tasks), tasks=len({line.prompt_id for line in meta.lines}), method=METHOD,
-        resamples=resamples, seed=seed, configs=reports,
+        resamples=resamples, seed=seed, configs=reports, judge_template=template.label if template is not None else None,
     )

@@ -23,7 +23,8 @@ from typing import Any
 from xpert_pytest.calls.gateway import ModelClient
 from xpert_pytest.data.formats.labelled import Labelled, MetaSet
 from xpert_pytest.grading.calibration import JudgeConfig, Model
-from xpert_pytest.grading.judge import JudgeError, ShotJudge
+from xpert_pytest.grading.judge import Judge, JudgeError, ShotJudge
+from xpert_pytest.grading.template_judge import JudgeTemplate, TemplateJudge
 from xpert_pytest.numbers.results import Interval
 from xpert_pytest.numbers.uncertainty import DEFAULT_RESAMPLES, DEFAULT_SEED, LEVEL, Estimate, draw_counts
 
@@ -64,6 +65,7 @@ class JudgeLabels(Model):
 
 class LabelsReport(Model):
     labels: str
+    judge_template: str | None = None  # the user's grader prompt, when not ShotJudge's
     format: str
     fingerprint: str
     lines: int
@@ -207,8 +209,15 @@ def judge_agreement(
     )
 
 
-async def grade_lines(meta: MetaSet, config: JudgeConfig, client: ModelClient) -> tuple[dict[tuple[str, str], bool], dict[str, str]]:
-    judge = ShotJudge(client, meta.bench, extra_shots=config.shots, batch_size=config.batch)
+async def grade_lines(
+    meta: MetaSet, config: JudgeConfig, client: ModelClient, template: JudgeTemplate | None = None
+) -> tuple[dict[tuple[str, str], bool], dict[str, str]]:
+    """`template`: the user's own grader prompt (`--judge-template`) instead of ShotJudge's, so
+    that a published grader's agreement with experts can be reproduced with its own prompt."""
+    judge: Judge = (
+        TemplateJudge(client, template) if template is not None
+        else ShotJudge(client, meta.bench, extra_shots=config.shots, batch_size=config.batch)
+    )
 
     async def one(task_id: str) -> tuple[str, dict[str, bool] | str]:
         try:
@@ -231,16 +240,17 @@ async def grade_lines(meta: MetaSet, config: JudgeConfig, client: ModelClient) -
 
 def calibrate_labels(
     spec: str, meta: MetaSet, configs: list[JudgeConfig], make_client: Callable[[str], ModelClient],
-    resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED,
+    resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED, template: JudgeTemplate | None = None,
 ) -> LabelsReport:
     panel, panel_by_category = physician_panels(meta.lines, resamples, seed)
     reports = []
     for config in configs:
-        verdicts, failures = asyncio.run(grade_lines(meta, config, make_client(config.judge)))
+        verdicts, failures = asyncio.run(grade_lines(meta, config, make_client(config.judge), template))
         reports.append(judge_agreement(config, meta.lines, verdicts, failures, len(meta.bench.tasks), resamples, seed))
     return LabelsReport(
         labels=spec, format=meta.bench.format, fingerprint=meta.bench.fingerprint, lines=len(meta.lines),
         completions=len(meta.bench.tasks), prompts=len({line.prompt_id for line in meta.lines}),
         physicians=len({name for line in meta.lines for name in line.labels}), method=METHOD,
         resamples=resamples, seed=seed, configs=reports, panel=panel, panel_by_category=panel_by_category,
+        judge_template=template.label if template is not None else None,
     )
