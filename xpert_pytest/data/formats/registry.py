@@ -14,7 +14,7 @@ from pathlib import Path
 
 from xpert_pytest.data import locate
 from xpert_pytest.data.dataset import NATIVE, Benchmark, DataError, load_benchmark
-from xpert_pytest.data.formats import healthbench, prbench
+from xpert_pytest.data.formats import healthbench, prbench, researchrubrics
 
 PREFIX = re.compile(r"^([a-z][a-z0-9_-]*):(.+)$", re.DOTALL)
 
@@ -30,6 +30,7 @@ FORMATS: dict[str, Format] = {
     NATIVE: Format(NATIVE, load_benchmark, "CC BY 4.0 (the task set shipped here)"),
     healthbench.NAME: Format(healthbench.NAME, healthbench.load, healthbench.LICENCE),
     prbench.NAME: Format(prbench.NAME, prbench.load, prbench.LICENCE),
+    researchrubrics.NAME: Format(researchrubrics.NAME, researchrubrics.load, researchrubrics.LICENCE),
 }
 
 
