@@ -92,6 +92,18 @@ def test_negative_weights_only_for_imported_penalty_criteria() -> None:
     assert "no checkpoint has a positive weight" in _errors(record)
 
 
+def test_fractional_weights_only_for_imported_tasks_and_whole_ones_read_as_int() -> None:
+    record = factory.task("hc-x-0001", "healthcare", "clinical-diagnosis", [9, 4])
+    record["rubric"][0]["weight"] = 9.0
+    assert type(Task.model_validate(record, context=IN_XPERT).rubric[0].weight) is int
+    record["rubric"][1]["weight"] = 0.5
+    assert "field rubric.c02.weight: 0.5 must be a whole number" in _errors(record)
+    record["provenance"]["imported_from"] = "ResearchRubrics-style rubric"
+    assert Task.model_validate(record, context=IN_XPERT).rubric[1].weight == 0.5
+    record["rubric"][1]["weight"] = float("nan")
+    assert "rubric.1.weight\n  Input should be a finite number" in _errors(record)
+
+
 def test_provenance_cannot_claim_review_without_a_reviewer() -> None:
     record = factory.task("hc-x-0001", "healthcare", "clinical-diagnosis", [9])
     record["provenance"]["expert_reviewed"] = True
