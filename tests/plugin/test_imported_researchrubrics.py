@@ -10,12 +10,15 @@ and a plain mean over tasks.
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
+import re
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import model_args, results_of, scores_of
+from tests.conftest import latest_results, model_args, results_of, scores_of
 from xpert_pytest.testing.loopback import Fault, LoopbackServer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "researchrubrics"
@@ -55,6 +58,11 @@ def test_partial_credit_and_penalties_score_as_published(pytester: pytest.Pytest
     assert "- c02 [optional, weight 0.5, communication_quality]:" in judged["messages"][1]["content"]
     schema = judged["response_format"]["json_schema"]["schema"]
     assert "verdict" in json.dumps(schema) and '"met"' not in json.dumps(schema)
+    page = (latest_results(pytester.path / "reports").parent / "index.html").read_text(encoding="utf-8")
+    packed = re.search(r'<script type="application/octet-stream" id="task-data">(.*?)</script>', page, re.DOTALL)
+    assert packed is not None
+    details = json.loads(gzip.decompress(base64.b64decode(packed.group(1))))
+    assert [row[5:] for row in details[SURVEY]["checkpoints"]][2] == [False, "c03: graded by name.", 0.5]  # the credit, for the page
     result.stdout.fnmatch_lines(
         [
             f"*xpert::health/report/{FASTING} FAILED*",
