@@ -120,3 +120,9 @@ def test_exemplar_needs_one_verdict_per_checkpoint() -> None:
     exemplar = factory.anchor(record, [True, False])
     exemplar["verdicts"].append(dict(exemplar["verdicts"][0]))
     assert "two verdicts for checkpoint 'c01'" in _errors(exemplar, Exemplar)
+
+
+def test_an_anchor_verdict_has_no_partial_credit() -> None:
+    exemplar = factory.anchor(factory.task("hc-x-0001", "healthcare", "clinical-diagnosis", [9, 4]), [True, False])
+    exemplar["verdicts"][1]["credit"] = 0.5
+    assert "field verdicts: 'c02' has a credit; an anchor's verdicts are met or not" in _errors(exemplar, Exemplar)

@@ -260,6 +260,8 @@ class Exemplar(Record):
     def _one_verdict_each(self) -> Exemplar:
         seen: set[str] = set()
         for verdict in self.verdicts:
+            if verdict.credit is not None:
+                raise ValueError(f"field verdicts: {verdict.checkpoint_id!r} has a credit; an anchor's verdicts are met or not")
             if verdict.checkpoint_id in seen:
                 raise ValueError(f"field verdicts: two verdicts for checkpoint {verdict.checkpoint_id!r}")
             seen.add(verdict.checkpoint_id)
