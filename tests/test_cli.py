@@ -88,7 +88,7 @@ def test_validate_stats_and_calibrate_take_an_imported_format(tmp_path: Path, ca
     assert main(["validate", f"healthbench:{bad}"]) == 1
     assert f"{bad}:1: field prompt: List should have at least 1 item" in capsys.readouterr().err
     assert main(["stats", "nope:x"]) == 1
-    assert "unknown dataset format 'nope'; known formats: xpertbench, healthbench, prbench, profbench" in capsys.readouterr().err
+    assert "unknown dataset format 'nope'; known formats: xpertbench, healthbench, prbench, profbench, researchrubrics" in capsys.readouterr().err
 
 
 PROFBENCH_RUN = Path(__file__).resolve().parent / "fixtures" / "profbench_run"

@@ -92,6 +92,18 @@ def test_negative_weights_only_for_imported_penalty_criteria() -> None:
     assert "no checkpoint has a positive weight" in _errors(record)
 
 
+def test_fractional_weights_only_for_imported_tasks_and_whole_ones_read_as_int() -> None:
+    record = factory.task("hc-x-0001", "healthcare", "clinical-diagnosis", [9, 4])
+    record["rubric"][0]["weight"] = 9.0
+    assert type(Task.model_validate(record, context=IN_XPERT).rubric[0].weight) is int
+    record["rubric"][1]["weight"] = 0.5
+    assert "field rubric.c02.weight: 0.5 must be a whole number" in _errors(record)
+    record["provenance"]["imported_from"] = "ResearchRubrics-style rubric"
+    assert Task.model_validate(record, context=IN_XPERT).rubric[1].weight == 0.5
+    record["rubric"][1]["weight"] = float("nan")
+    assert "rubric.1.weight\n  Input should be a finite number" in _errors(record)
+
+
 def test_provenance_cannot_claim_review_without_a_reviewer() -> None:
     record = factory.task("hc-x-0001", "healthcare", "clinical-diagnosis", [9])
     record["provenance"]["expert_reviewed"] = True
@@ -108,3 +120,9 @@ def test_exemplar_needs_one_verdict_per_checkpoint() -> None:
     exemplar = factory.anchor(record, [True, False])
     exemplar["verdicts"].append(dict(exemplar["verdicts"][0]))
     assert "two verdicts for checkpoint 'c01'" in _errors(exemplar, Exemplar)
+
+
+def test_an_anchor_verdict_has_no_partial_credit() -> None:
+    exemplar = factory.anchor(factory.task("hc-x-0001", "healthcare", "clinical-diagnosis", [9, 4]), [True, False])
+    exemplar["verdicts"][1]["credit"] = 0.5
+    assert "field verdicts: 'c02' has a credit; an anchor's verdicts are met or not" in _errors(exemplar, Exemplar)

@@ -157,3 +157,52 @@ def test_a_verdict_that_names_no_checkpoint_is_reported_as_such() -> None:
     verdicts, problem = parse_verdicts(json.dumps({"verdicts": items}), IDS)
     assert set(verdicts) == set(IDS)
     assert problem == "a verdict breaks the contract (checkpoint_id: Field required)"
+
+
+GRADED = {"verdicts": [{"checkpoint_id": c, "verdict": v, "rationale": "r"} for c, v in zip(IDS, ["satisfied", "partially", "not"], strict=True)]}
+RESEARCHRUBRICS = Path(__file__).resolve().parents[1] / "fixtures" / "researchrubrics"
+
+
+def test_three_level_verdicts_carry_their_credit() -> None:
+    verdicts, problem = parse_verdicts(json.dumps(GRADED), IDS, three_level=True)
+    assert problem is None
+    assert {c: (v.met, v.credit, v.earned) for c, v in verdicts.items()} == {
+        "c01": (True, 1.0, 1.0), "c02": (False, 0.5, 0.5), "c03": (False, 0.0, 0.0),
+    }
+
+
+@pytest.mark.parametrize(
+    ("item", "why"),
+    [
+        ({"checkpoint_id": "c01", "met": True, "rationale": "r"}, "verdict: Field required"),
+        ({"checkpoint_id": "c01", "verdict": "Satisfied", "rationale": "r"}, "verdict: Input should be 'satisfied', 'partially' or 'not'"),
+        ({"checkpoint_id": "c01", "verdict": "partial", "rationale": "r"}, "verdict: Input should be 'satisfied', 'partially' or 'not'"),
+        ({"checkpoint_id": "c01", "verdict": True, "rationale": "r"}, "verdict: Input should be 'satisfied', 'partially' or 'not'"),
+        ({"checkpoint_id": "c01", "verdict": 0.5, "rationale": "r"}, "verdict: Input should be 'satisfied', 'partially' or 'not'"),
+        ({"checkpoint_id": "c01", "verdict": "not"}, "rationale: Field required"),
+    ],
+)
+def test_three_level_verdicts_outside_the_contract_are_asked_again(item: dict[str, object], why: str) -> None:
+    verdicts, problem = parse_verdicts(json.dumps({"verdicts": [item, *GRADED["verdicts"][1:]]}), IDS, three_level=True)
+    assert set(verdicts) == {"c02", "c03"}
+    assert problem == f"verdict for c01 breaks the contract ({why})"
+
+
+def test_a_three_level_verdict_given_twice_differently_is_contradictory() -> None:
+    items = [*GRADED["verdicts"], {"checkpoint_id": "c02", "verdict": "satisfied", "rationale": "r"}]
+    verdicts, problem = parse_verdicts(json.dumps({"verdicts": items}), IDS, three_level=True)
+    assert set(verdicts) == {"c01", "c03"} and problem == "contradictory verdicts for c02"
+
+
+@pytest.mark.parametrize(("judges", "credit"), [(["stub-partial-judge", "stub-judge"], 0.0), (["stub-partial-judge"] * 2 + ["stub-judge"], 0.5)])
+def test_an_ensemble_takes_the_lower_median_credit(loopback: LoopbackServer, judges: list[str], credit: float) -> None:
+    from xpert_pytest.data.formats.registry import load
+    from xpert_pytest.grading.judge import EnsembleJudge
+
+    bench = load(f"researchrubrics:{RESEARCHRUBRICS}")
+    params = {"api_base": loopback.api_base, "api_key": "sk-x", "max_retries": 0}
+    ensemble = EnsembleJudge([ShotJudge(ModelClient(f"openai/{name}", params, None), bench) for name in judges])
+    task = bench.tasks[0]
+    grading = asyncio.run(ensemble.grade(task, stub_answer()))
+    assert [grading.verdicts[c.id].credit for c in task.rubric] == [1.0, 1.0, credit, 1.0, 1.0]
+    assert grading.disagreements == 1 and "(credit 0.5)" in grading.verdicts["c03"].rationale

@@ -104,7 +104,7 @@ def test_unknown_domains_formats_and_bad_records_are_usage_errors(pytester: pyte
     )
     unknown = pytester.runpytest_subprocess(*model_args(loopback), "--xpert-dataset=medbench:x.jsonl")
     assert unknown.ret == 4
-    assert "medbench:x.jsonl: unknown dataset format 'medbench'; known formats: xpertbench, healthbench, prbench" in unknown.stderr.str()
+    assert "medbench:x.jsonl: unknown dataset format 'medbench'; known formats: xpertbench, healthbench, prbench, profbench, researchrubrics" in unknown.stderr.str()
     bad = pytester.path / "bad.jsonl"
     bad.write_text((FIXTURES / "oss_eval.jsonl").read_text(encoding="utf-8").replace('"axis:completeness"', '"axis"', 1), encoding="utf-8")
     broken = pytester.runpytest_subprocess(*_args(loopback, bad))

@@ -13,9 +13,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, field_validator, model_validator
 
-from xpert_pytest.data.rules import DEFAULT, Scoring, task_score
+from xpert_pytest.data.rules import CREDITS, DEFAULT, Level, Scoring, task_score
 from xpert_pytest.data.taxonomy import SLUG, Taxonomy
 
 CANARY = "xpertbench:canary:b9261a7b-61d0-43b9-9037-85230b70364b"
@@ -71,18 +71,25 @@ class Checkpoint(Record):
     `tolerance` is the accepted range of a numeric target; `carried_forward_from` names the
     upstream checkpoints whose figures this one builds on, so the judge credits the correct
     method applied to the answer's own upstream figures and one slip costs one checkpoint;
-    `alternatives` are answers that experts also accept where they differ.
+    `alternatives` are answers that experts also accept where they differ. A weight is a whole
+    number, read as an int even when written 3.0; only an imported format may publish fractional
+    weights (ResearchRubrics' 0.5), which `Task` checks.
     """
 
     id: str = Field(pattern=SLUG)
     text: str = Field(min_length=1)
     importance: Importance
-    weight: int
+    weight: int | float = Field(allow_inf_nan=False)
     dimension: str = Field(min_length=1)
     tolerance: str | None = Field(default=None, min_length=1)
     carried_forward_from: list[str] = Field(default_factory=list)
     alternatives: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)  # an imported format's own labels (HealthBench: level:*, cluster:*)
+
+    @field_validator("weight")
+    @classmethod
+    def _whole_as_int(cls, value: int | float) -> int | float:
+        return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 TaskKind = Literal["deliverable", "draft-review"]
@@ -171,8 +178,10 @@ class Task(Record):
                 if checkpoint.weight == 0 or not -10 <= checkpoint.weight <= 10:
                     raise ValueError(
                         f"field rubric.{checkpoint.id}.weight: {checkpoint.weight} must be "
-                        "a non-zero integer in -10..10 for imported tasks"
+                        "a non-zero number in -10..10 for imported tasks"
                     )
+            elif isinstance(checkpoint.weight, float):
+                raise ValueError(f"field rubric.{checkpoint.id}.weight: {checkpoint.weight} must be a whole number")
             elif not 1 <= checkpoint.weight <= 10:
                 raise ValueError(
                     f"field rubric.{checkpoint.id}.weight: {checkpoint.weight} must be in 1..10 "
@@ -182,13 +191,14 @@ class Task(Record):
             raise ValueError("field rubric: no checkpoint has a positive weight")
         return self
 
-    def score(self, met: Mapping[str, bool]) -> float:
+    def score(self, met: Mapping[str, float]) -> float:
         """S = Σ met weights / Σ positive weights (DESIGN §3), clipped as the task's rule says.
 
         With positive weights only this is the paper's formula; negative weights (imported
         penalty criteria) subtract when met. The `xpertbench` rule clips S to [0, 1]; the
         `healthbench` rule leaves it unclipped and clips the means instead (`rules`). `met`
-        maps every checkpoint id to its verdict.
+        maps every checkpoint id to its verdict: a bool, or under a graded rule the credit
+        (`Verdict.earned`) that multiplies the weight.
         """
         missing = [c.id for c in self.rubric if c.id not in met]
         if missing:
@@ -222,9 +232,18 @@ class Task(Record):
 
 
 class Verdict(Record):
+    """`credit` is set only under a graded rule (`rules.graded`): 1, 0.5 or 0, with `met` true
+    for a fully satisfied checkpoint alone."""
+
     checkpoint_id: str = Field(min_length=1)
     met: bool
     rationale: str = ""
+    credit: float | None = None
+
+    @property
+    def earned(self) -> float:
+        """What multiplies the weight: the credit of a graded verdict, else met as a bool."""
+        return self.met if self.credit is None else self.credit
 
 
 class Exemplar(Record):
@@ -241,6 +260,8 @@ class Exemplar(Record):
     def _one_verdict_each(self) -> Exemplar:
         seen: set[str] = set()
         for verdict in self.verdicts:
+            if verdict.credit is not None:
+                raise ValueError(f"field verdicts: {verdict.checkpoint_id!r} has a credit; an anchor's verdicts are met or not")
             if verdict.checkpoint_id in seen:
                 raise ValueError(f"field verdicts: two verdicts for checkpoint {verdict.checkpoint_id!r}")
             seen.add(verdict.checkpoint_id)
@@ -266,3 +287,26 @@ class JudgeAnswer(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     verdicts: list[JudgeVerdict]
+
+
+class GradedJudgeVerdict(BaseModel):
+    """A verdict in three levels, for a task whose rule is graded: `verdict` is exactly one of
+    "satisfied", "partially" or "not" (no booleans, numbers or other words); `met` is not read."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    checkpoint_id: str = Field(min_length=1)
+    verdict: Level
+    rationale: str = Field(min_length=1)
+
+    def as_verdict(self) -> Verdict:
+        credit = CREDITS[self.verdict]
+        return Verdict(checkpoint_id=self.checkpoint_id, met=credit == 1.0, rationale=self.rationale, credit=credit)
+
+
+class GradedJudgeAnswer(BaseModel):
+    """The judge's answer contract for a graded task."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    verdicts: list[GradedJudgeVerdict]

@@ -107,7 +107,7 @@ async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: f
         GRADING.reset(marked)
     calls += [_record("judge", model, c) for model, c in grading.calls]
     met = {cid: v.met for cid, v in grading.verdicts.items()}
-    score = task.score(met)
+    score = task.score({cid: v.earned for cid, v in grading.verdicts.items()})
     return base.model_copy(
         update={
             "status": "scored",
@@ -117,7 +117,7 @@ async def run_task(task: Task, candidate: Candidate, judge: Judge, pass_score: f
             "verdicts": [
                 CheckpointResult(
                     checkpoint_id=c.id, text=c.text, met=met[c.id], rationale=grading.verdicts[c.id].rationale,
-                    weight=c.weight, importance=c.importance, dimension=c.dimension,
+                    weight=c.weight, importance=c.importance, dimension=c.dimension, credit=grading.verdicts[c.id].credit,
                 )
                 for c in task.rubric
             ],

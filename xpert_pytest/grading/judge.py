@@ -3,7 +3,9 @@
 The judge must return one verdict per checkpoint. Replies that are not JSON, or that miss
 checkpoints, are repaired by asking again for exactly what is missing; a judge that still
 fails raises `JudgeError` carrying every raw reply, so the task becomes an error with its
-evidence kept, never a silent zero.
+evidence kept, never a silent zero. A task whose rule is graded (`rules.graded`) is asked for
+three-level verdicts (`GradedJudgeVerdict`) under the same rules; every other task's prompt,
+schema and parsing are the binary contract, unchanged.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from xpert_pytest.data.dataset import Benchmark
 from xpert_pytest.calls.gateway import ModelClient
 from xpert_pytest.calls.prompt_cache import explicit_breakpoints
 from xpert_pytest.grading.prompts import Shot, judge_messages, repair_message
-from xpert_pytest.data.schema import JudgeAnswer, JudgeVerdict, Task, Verdict
+from xpert_pytest.data.rules import graded
+from xpert_pytest.data.schema import GradedJudgeAnswer, GradedJudgeVerdict, JudgeAnswer, JudgeVerdict, Task, Verdict
 
 JudgeCall = tuple[str, Completion]  # (judge model, what it answered)
 
@@ -121,13 +124,14 @@ def own_verdicts(text: str, answer: str) -> tuple[Any | None, str | None]:
 
 
 def parse_verdicts(
-    text: str, rubric_ids: list[str], answer: str = "", known: list[str] | None = None
+    text: str, rubric_ids: list[str], answer: str = "", known: list[str] | None = None, three_level: bool = False
 ) -> tuple[dict[str, Verdict], str | None]:
     """Usable verdicts from a judge reply, and what was wrong with it (None when complete).
 
     `rubric_ids` are the verdicts wanted now, `known` every checkpoint the judge was shown. A
-    verdict that breaks the contract (a "met" that is not a JSON boolean, no rationale) is
-    asked for again, as are ids the rubric does not have.
+    verdict that breaks the contract (a "met" that is not a JSON boolean, no rationale; with
+    `three_level`, a "verdict" that is not "satisfied", "partially" or "not") is asked for
+    again, as are ids the rubric does not have.
     """
     value, problem = own_verdicts(text, answer)
     if value is None:
@@ -136,7 +140,8 @@ def parse_verdicts(
     if not isinstance(items, list):
         return {}, "the JSON does not follow the verdict contract: verdicts must be a list"
     known_ids = set(known if known is not None else rubric_ids)
-    by_id: dict[str, list[JudgeVerdict]] = {}
+    by_id: dict[str, list[Verdict]] = {}
+    contract: type[JudgeVerdict] | type[GradedJudgeVerdict] = GradedJudgeVerdict if three_level else JudgeVerdict
     broken: dict[str | None, str] = {}  # None: a verdict that names no checkpoint
     unknown: list[str] = []
     for item in items:
@@ -146,7 +151,7 @@ def parse_verdicts(
             unknown.append(cid)
             continue
         try:
-            verdict = JudgeVerdict.model_validate(item)
+            verdict = _verdict(contract.model_validate(item))
         except ValidationError as exc:
             first = exc.errors()[0]
             field_name = ".".join(str(part) for part in first["loc"]) or "verdict"
@@ -159,10 +164,10 @@ def parse_verdicts(
     conflicting = []
     for cid in rubric_ids:
         given = by_id.get(cid, [])
-        if len({v.met for v in given}) > 1:
+        if len({v.earned for v in given}) > 1:
             conflicting.append(cid)
         elif given:
-            verdicts[cid] = Verdict(checkpoint_id=cid, met=given[0].met, rationale=given[0].rationale)
+            verdicts[cid] = given[0]
     problems = []
     if missing := [cid for cid in rubric_ids if cid not in verdicts and cid not in conflicting and cid not in broken]:
         problems.append(f"no verdict for {', '.join(missing)}")
@@ -176,11 +181,18 @@ def parse_verdicts(
     return verdicts, "; ".join(problems) or None
 
 
-@lru_cache(maxsize=1)
-def verdict_schema() -> dict[str, Any]:
+def _verdict(given: JudgeVerdict | GradedJudgeVerdict) -> Verdict:
+    if isinstance(given, GradedJudgeVerdict):
+        return given.as_verdict()
+    return Verdict(checkpoint_id=given.checkpoint_id, met=given.met, rationale=given.rationale)
+
+
+@lru_cache(maxsize=2)
+def verdict_schema(three_level: bool = False) -> dict[str, Any]:
+    answer = GradedJudgeAnswer if three_level else JudgeAnswer
     return {
         "type": "json_schema",
-        "json_schema": {"name": "verdicts", "schema": JudgeAnswer.model_json_schema(), "strict": False},
+        "json_schema": {"name": "verdicts", "schema": answer.model_json_schema(), "strict": False},
     }
 
 
@@ -246,6 +258,7 @@ class ShotJudge:
     async def _grade_view(self, task: Task, answer: str, shots: list[Shot]) -> Grading:
         messages = judge_messages(task, answer, shots, self.bench.taxonomy, breakpoint=self.breakpoint)
         rubric_ids = [c.id for c in task.rubric]
+        levels = graded(task.scoring)
         grading = Grading(verdicts={})
         for attempt in range(self.repairs + 1):
             wanted = [cid for cid in rubric_ids if cid not in grading.verdicts]
@@ -253,20 +266,22 @@ class ShotJudge:
 
             def usable(content: str) -> bool:
                 """Called on a fresh reply only (not on a cache hit), before it is cached."""
-                parsed.append(parse_verdicts(content, wanted, answer, known=rubric_ids))
+                parsed.append(parse_verdicts(content, wanted, answer, known=rubric_ids, three_level=levels))
                 return parsed[-1][1] is None
 
-            completion = await self.client.complete(messages, schema=verdict_schema(), accept=usable, task=task.id)
+            completion = await self.client.complete(messages, schema=verdict_schema(levels), accept=usable, task=task.id)
             grading.calls.append((self.name, completion))
             grading.raw.append(completion.content)
-            found, problem = parsed[-1] if parsed else parse_verdicts(completion.content, wanted, answer, known=rubric_ids)
+            found, problem = (
+                parsed[-1] if parsed else parse_verdicts(completion.content, wanted, answer, known=rubric_ids, three_level=levels)
+            )
             grading.verdicts.update(found)
             still = [cid for cid in rubric_ids if cid not in grading.verdicts]
             if not still:
                 return grading
             problem = problem or f"no verdict for {', '.join(still)}"
             if attempt < self.repairs:
-                messages = [*messages, {"role": "assistant", "content": completion.content}, repair_message(problem, still)]
+                messages = [*messages, {"role": "assistant", "content": completion.content}, repair_message(problem, still, levels)]
         raise JudgeError(
             f"judge {self.name} gave no usable verdict for {', '.join(still)} after {self.repairs + 1} attempt(s): {problem}",
             grading.raw,
@@ -278,7 +293,9 @@ class EnsembleJudge:
     """Several judges grade the same answer; each checkpoint is decided by majority.
 
     A tie counts as not met: a requirement earns its weight only when most judges see it met.
-    Any judge that fails after its retries makes the task an error, as for a single judge.
+    Under a graded rule the credit is the lower median of the judges' credits, the same
+    leaning: two judges saying "satisfied" and "partially" give "partially". Any judge that
+    fails after its retries makes the task an error, as for a single judge.
     """
 
     def __init__(self, judges: list[Judge]) -> None:
@@ -296,6 +313,13 @@ class EnsembleJudge:
         split = 0
         for checkpoint in task.rubric:
             votes = [g.verdicts[checkpoint.id] for g in gathered.gradings]
+            if graded(task.scoring):
+                credits = sorted(v.earned for v in votes)
+                split += len(set(credits)) > 1
+                rationale = " | ".join(f"{j.name} (credit {v.earned:g}): {v.rationale}" for j, v in zip(self.judges, votes, strict=True))
+                credit = credits[(len(credits) - 1) // 2]
+                verdicts[checkpoint.id] = Verdict(checkpoint_id=checkpoint.id, met=credit == 1.0, rationale=rationale, credit=credit)
+                continue
             yes = sum(v.met for v in votes)
             split += 0 < yes < len(votes)
             rationale = " | ".join(f"{j.name} ({'met' if v.met else 'not met'}): {v.rationale}" for j, v in zip(self.judges, votes, strict=True))

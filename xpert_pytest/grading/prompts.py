@@ -13,7 +13,8 @@ caches only at explicit breakpoints (Claude), that part is its own content block
 
 A task that is a conversation goes to the model under test as that conversation, turn by turn;
 the judge reads it as a transcript. Titles and the grader's expertise come from the dataset's
-taxonomy.
+taxonomy. A task whose rule is graded (`rules.graded`) asks for three-level verdicts; the
+templates change only inside `{% if graded %}`, so every other prompt is the binary one.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from xpert_pytest.calls.prompt_cache import EPHEMERAL
+from xpert_pytest.data.rules import graded
 from xpert_pytest.data.schema import Exemplar, Task
 from xpert_pytest.data.taxonomy import Taxonomy
 from xpert_pytest.views.templating import environment
@@ -91,6 +93,7 @@ def judge_prompt(task: Task, answer: str, shots: list[Shot], taxonomy: Taxonomy)
         "penalties": any(c.weight < 0 for c in task.rubric),
         "shots": shots,
         "rubric_ids": {c.id for c in task.rubric},
+        "graded": graded(task.scoring),
     }
     return JudgePrompt(
         system=render("judge_system.j2", **shared),
@@ -105,5 +108,5 @@ def judge_messages(
     return judge_prompt(task, answer, shots, taxonomy).messages(breakpoint)
 
 
-def repair_message(problem: str, wanted: list[str]) -> dict[str, str]:
-    return {"role": "user", "content": render("judge_repair.j2", problem=problem, wanted=wanted)}
+def repair_message(problem: str, wanted: list[str], three_level: bool = False) -> dict[str, str]:
+    return {"role": "user", "content": render("judge_repair.j2", problem=problem, wanted=wanted, graded=three_level)}

@@ -31,7 +31,7 @@ def aggregate(results: Iterable[TaskResult], scoring: Scoring = DEFAULT) -> Aggr
 
 
 def _normalized_mean(scored: list[TaskResult]) -> float | None:
-    values = [normalized((v.weight, v.met) for v in r.verdicts) for r in scored]
+    values = [normalized((v.weight, v.earned) for v in r.verdicts) for r in scored]
     present = [v for v in values if v is not None]
     return fmean(present) if present else None
 

@@ -62,7 +62,7 @@ def mean_of_ratios(
 
     def share(members: Iterable[str]) -> Interval | None:
         wanted = set(members)
-        ratios = [r for task in tasks if (r := ratio((v.weight, v.met) for v in task.verdicts if v.dimension in wanted)) is not None]
+        ratios = [r for task in tasks if (r := ratio((v.weight, v.earned) for v in task.verdicts if v.dimension in wanted)) is not None]
         return as_interval(clipped(mean_ci(ratios, resamples, seed)))
 
     by_dimension = {d: s for d in dimensions if (s := share([d])) is not None}
@@ -86,7 +86,7 @@ def weight_shares(
         for v in task.verdicts:
             if v.weight > 0 and v.dimension in total:
                 total[v.dimension][row] += v.weight
-                met[v.dimension][row] += v.weight if v.met else 0.0
+                met[v.dimension][row] += v.weight * v.earned
 
     def share(dimensions: Iterable[str]) -> Interval | None:
         dims = list(dimensions)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, TypeAdapter, model_serializer
 
 from xpert_pytest.data.rules import DEFAULT, Scoring
 from xpert_pytest.data.locate import packaged_dataset
@@ -45,13 +45,29 @@ class CallRecord(Result):
 
 
 class CheckpointResult(Result):
+    """`credit` (1, 0.5 or 0) only under a graded rule (`rules.graded`), where `met` means fully
+    satisfied; it is left out of the file otherwise, so binary results read as they always have."""
+
     checkpoint_id: str
     text: str
     met: bool
     rationale: str
-    weight: int
+    weight: int | float
     importance: str
     dimension: str
+    credit: float | None = None
+
+    @model_serializer(mode="wrap")
+    def _binary_has_no_credit(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if self.credit is None:
+            data.pop("credit", None)
+        return data
+
+    @property
+    def earned(self) -> float:
+        """What multiplies the weight: the credit of a graded verdict, else met as a bool."""
+        return self.met if self.credit is None else self.credit
 
 
 class TaskResult(Result):

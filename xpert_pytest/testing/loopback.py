@@ -4,7 +4,9 @@ It lets the real litellm HTTP path run with no network: the model under test ans
 naming checkpoints it "covers" (every id whose number is not a multiple of 3, so expected
 scores can be computed by hand from a rubric), and a model whose name contains "judge"
 grades by the contract: a checkpoint is met when the candidate answer names it (a
-"lenient" judge marks every checkpoint met). Faults
+"lenient" judge marks every checkpoint met). Asked for three-level verdicts (a graded rule), it
+answers "satisfied" for a named checkpoint and "not" for the others, or "partially" when its
+name contains "partial". Faults
 (HTTP errors with Retry-After, hangs, dropped connections, bad JSON) can be scripted per
 model, and a fixed latency can be added to every answer. Hostile behaviours (refusals, cut-off
 answers, lone surrogates, trickled bodies, judges that quote forged verdicts or bend the
@@ -43,6 +45,7 @@ from xpert_pytest.testing.prompt_cache import PrefixCache, Segment, prompt_token
 
 CANDIDATE_TEMPLATE = "Working answer. Points addressed: {ids}."
 CHECKPOINT_LINE = re.compile(r"^- (c\d+) \[", re.MULTILINE)
+GRADED_CONTRACT = '"verdict": "satisfied" or "partially" or "not"'  # as judge_system.j2 asks for it
 CANDIDATE_BLOCK = re.compile(r'<candidate_answer nonce="(\w+)">\n(.*)\n</candidate_answer nonce="\1">', re.DOTALL)
 
 
@@ -72,12 +75,23 @@ def _merged(parts: list[Segment]) -> list[Segment]:
     return merged
 
 
-def stub_verdicts(prompt: str, lenient: bool = False) -> dict[str, Any]:
-    """Met when the candidate answer names the checkpoint; a lenient judge marks everything met."""
+def stub_verdicts(prompt: str, lenient: bool = False, levels: bool = False, partial: bool = False) -> dict[str, Any]:
+    """Met when the candidate answer names the checkpoint; a lenient judge marks everything met.
+
+    With `levels` the verdicts have three levels: "satisfied" when named, else "partially" for a
+    `partial` judge and "not" for any other."""
     ids = CHECKPOINT_LINE.findall(prompt.split("## Graded example")[0])
     match = CANDIDATE_BLOCK.search(prompt)
     answer = match.group(2) if match else ""
     mentioned = set(ids) if lenient else set(re.findall(r"\bc\d+\b", answer))
+    if levels:
+        missed = "partially" if partial else "not"
+        return {
+            "verdicts": [
+                {"checkpoint_id": cid, "verdict": "satisfied" if cid in mentioned else missed, "rationale": f"{cid}: graded by name."}
+                for cid in ids
+            ]
+        }
     return {
         "verdicts": [
             {"checkpoint_id": cid, "met": cid in mentioned, "rationale": f"{cid} {'is' if cid in mentioned else 'is not'} addressed."}
@@ -236,7 +250,8 @@ class LoopbackServer:
         model = str(body.get("model", ""))
         if "judge" in model:
             prompt = "\n".join(str(m.get("content", "")) for m in messages if m.get("role") == "user")
-            own = stub_verdicts(PLANTED.sub("", prompt), lenient="lenient" in model)
+            levels = any(GRADED_CONTRACT in str(m.get("content", "")) for m in messages)
+            own = stub_verdicts(PLANTED.sub("", prompt), lenient="lenient" in model, levels=levels, partial="partial" in model)
             match = CANDIDATE_BLOCK.search(prompt)
             return hostile_reply(model, own, match.group(2) if match else "") or json.dumps(own)
         return stub_answer()

@@ -65,7 +65,8 @@ def _pack(tasks: list[TaskResult]) -> str:
             "response": t.response or "",
             "error": t.error or "",
             "checkpoints": [
-                [v.checkpoint_id, v.text, v.weight, v.importance, v.dimension, v.met, v.rationale] for v in t.verdicts
+                [v.checkpoint_id, v.text, v.weight, v.importance, v.dimension, v.met, v.rationale, *([] if v.credit is None else [v.credit])]
+                for v in t.verdicts
             ],
         }
         for t in tasks

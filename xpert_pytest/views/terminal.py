@@ -165,13 +165,18 @@ def _money(value: float | None) -> str:
     return "unknown" if value is None else f"${value:,.4f}"
 
 
+def _weight(value: float) -> str:
+    """Whole weights as they always read (9, not 9.0); fractional ones (ResearchRubrics) as short decimals."""
+    return str(value) if isinstance(value, int) else f"{value:g}"
+
+
 def failure_report(task: Task, result: TaskResult, pass_score: float) -> str:
     """Reads like an assertion report: the score against the line, then each missed checkpoint."""
-    met = {v.checkpoint_id: v.met for v in result.verdicts}
+    met = {v.checkpoint_id: v.earned for v in result.verdicts}
     rationales = {v.checkpoint_id: v.rationale for v in result.verdicts}
     misses = missed(task, met, rationales)
-    total = sum(c.weight for c in task.rubric if c.weight > 0)
-    lost = sum(abs(m.checkpoint.weight) for m in misses)
+    total = _weight(sum(c.weight for c in task.rubric if c.weight > 0))
+    lost = _weight(sum(m.lost for m in misses))
     lines = [
         f"{task.id} ({task.domain}/{task.category}) scored {_pct(result.score)} < pass score {pass_score:.0%}"
         + "".join(f"; {flag}" for flag in result.flags()),
@@ -179,7 +184,8 @@ def failure_report(task: Task, result: TaskResult, pass_score: float) -> str:
     ]
     for miss in misses:
         c = miss.checkpoint
-        lines.append(f"  {c.id} [{c.importance}, weight {c.weight}, {c.dimension}] {c.text}")
+        partly = f", credit {miss.earned:g}" if 0 < miss.earned < 1 else ""
+        lines.append(f"  {c.id} [{c.importance}, weight {c.weight}, {c.dimension}{partly}] {c.text}")
         if miss.rationale:
             lines.append(f"      judge: {miss.rationale}")
     return "\n".join(printable(line) for line in lines)

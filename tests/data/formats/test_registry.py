@@ -28,4 +28,4 @@ def test_an_existing_path_with_a_colon_is_not_split(tmp_path: Path) -> None:
 def test_an_unknown_format_lists_the_known_ones() -> None:
     with pytest.raises(DataError) as excinfo:
         load("medbench:tasks.jsonl")
-    assert excinfo.value.problems == ["medbench:tasks.jsonl: unknown dataset format 'medbench'; known formats: xpertbench, healthbench, prbench"]
+    assert excinfo.value.problems == ["medbench:tasks.jsonl: unknown dataset format 'medbench'; known formats: xpertbench, healthbench, prbench, profbench, researchrubrics"]

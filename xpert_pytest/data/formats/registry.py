@@ -14,7 +14,7 @@ from pathlib import Path
 
 from xpert_pytest.data import locate
 from xpert_pytest.data.dataset import NATIVE, Benchmark, DataError, load_benchmark
-from xpert_pytest.data.formats import healthbench, prbench, profbench
+from xpert_pytest.data.formats import healthbench, prbench, profbench, researchrubrics
 
 PREFIX = re.compile(r"^([a-z][a-z0-9_-]*):(.+)$", re.DOTALL)
 
@@ -31,6 +31,7 @@ FORMATS: dict[str, Format] = {
     healthbench.NAME: Format(healthbench.NAME, healthbench.load, healthbench.LICENCE),
     prbench.NAME: Format(prbench.NAME, prbench.load, prbench.LICENCE),
     profbench.NAME: Format(profbench.NAME, profbench.load, profbench.LICENCE),
+    researchrubrics.NAME: Format(researchrubrics.NAME, researchrubrics.load, researchrubrics.LICENCE),
 }
 
 
