@@ -45,7 +45,7 @@ from xpert_pytest.data.schema import Task
 from xpert_pytest.data.taxonomy import SLUG, Domain, Taxonomy, title_from_slug
 
 NAME = "prbench"
-LICENCE = "as its dataset card states (Scale AI, ScaleAI/PRBench; not confirmed offline)"
+LICENCE = "CC BY 4.0 (Scale AI; the ScaleAI/PRBench dataset card)"
 TURNS = 10
 MAX_WEIGHT = 10
 TITLE_LENGTH = 80

