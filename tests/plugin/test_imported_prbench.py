@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import model_args, results_of, scores_of
+from tests.conftest import latest_results, model_args, results_of, scores_of
 from xpert_pytest.testing.loopback import LoopbackServer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "prbench"
@@ -65,6 +65,8 @@ def test_prbench_run_reports_both_published_scores(pytester: pytest.Pytester, lo
             "normalized score 66.5% (PRBench's second published score)",
         ]
     )
+    report = (latest_results(pytester.path / "reports").parent / "index.html").read_text(encoding="utf-8")
+    assert 'id="normalized-score"><div class="k">normalized score</div><div class="v">66.5%</div>' in report
 
 
 def test_the_conversation_is_sent_as_messages_with_reference_texts_first(pytester: pytest.Pytester, loopback: LoopbackServer) -> None:
