@@ -21,26 +21,24 @@ taken as a Hugging Face Hub dataset repository holding the released files (`ORG/
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from xpert_pytest.data.dataset import (
     Benchmark,
     DataError,
-    Located,
     check_exemplars,
     check_tasks,
     fingerprint,
-    format_validation_error,
     read_jsonl,
     validate_rows,
 )
 from xpert_pytest.data.schema import Exemplar, Task
 from xpert_pytest.data.taxonomy import SLUG, Domain, Taxonomy, title_from_slug
+from xpert_pytest.data.formats.reading import files, read_records
 
 NAME = "healthbench"
 LICENCE = "MIT (OpenAI, simple-evals)"
@@ -202,52 +200,12 @@ def taxonomy_of(examples: list[Example]) -> Taxonomy:
     )
 
 
-def _hub_files(location: str) -> list[Path]:
-    """The released JSON Lines files of a Hub dataset repository, downloaded as they are."""
-    from huggingface_hub import snapshot_download
-
-    parts = location.strip("/").split("/")
-    repo_id, inside = "/".join(parts[:2]), "/".join(parts[2:])
-    try:
-        folder = Path(snapshot_download(repo_id, repo_type="dataset", allow_patterns=[inside or "*.jsonl"]))
-    except Exception as exc:  # offline, missing, private: many unrelated types
-        raise DataError(
-            [f"{location}: no such file or folder, and not loadable as a Hub dataset {repo_id}: {type(exc).__name__}: {exc}"]
-        ) from exc
-    found = [folder / inside] if inside else sorted(folder.glob("**/*.jsonl"))
-    return [path for path in found if path.is_file()]
-
-
-def files(location: str) -> list[Path]:
-    path = Path(location)
-    if path.is_file():
-        return [path]
-    if path.is_dir():
-        found = sorted(p for p in path.glob("*.jsonl") if p.is_file())
-        if not found:
-            raise DataError([f"{location}: no *.jsonl files in this folder"])
-        return found
-    if "/" in location and not location.startswith((".", "~")) and not os.path.isabs(location):  # ORG/NAME[/FILE]
-        found = _hub_files(location)
-        if not found:
-            raise DataError([f"{location}: the Hub dataset holds no such JSON Lines file"])
-        return found
-    raise DataError([f"{location}: no such file or folder"])
-
-
 def load(location: str, exemplar_dir: str | None = None) -> Benchmark:
     """`exemplar_dir`: graded anchors in XpertBench's exemplar format (task_id = prompt_id,
     checkpoint ids c01…), for a ShotJudge anchored on human-labelled answers."""
     paths = files(location)
     problems: list[str] = []
-    examples: list[tuple[Located, Example]] = []
-    for path in paths:
-        for where, row in read_jsonl(path, problems):
-            record_id = row.get("prompt_id") if isinstance(row.get("prompt_id"), str) else None
-            try:
-                examples.append((where, Example.model_validate(row)))
-            except ValidationError as exc:
-                problems.extend(format_validation_error(where, record_id, exc))
+    examples = read_records(paths, Example, "prompt_id", problems)
     if not examples:
         raise DataError(problems or [f"{location}: no HealthBench examples in {', '.join(map(str, paths))}"])
     taxonomy = taxonomy_of([example for _, example in examples])

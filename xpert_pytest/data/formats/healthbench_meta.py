@@ -19,11 +19,12 @@ from typing import Any
 
 from pydantic import Field, StrictBool, ValidationError, model_validator
 
-from xpert_pytest.data.dataset import Benchmark, DataError, Located, fingerprint, format_validation_error, read_jsonl
-from xpert_pytest.data.formats.healthbench import Published, Turn, files
+from xpert_pytest.data.dataset import Benchmark, DataError, Located, fingerprint, format_validation_error
+from xpert_pytest.data.formats.healthbench import Published, Turn
 from xpert_pytest.data.formats.labelled import Labelled, MetaSet
 from xpert_pytest.data.schema import Task
 from xpert_pytest.data.taxonomy import Domain, Taxonomy
+from xpert_pytest.data.formats.reading import files, read_records
 
 NAME = "healthbench"
 DOMAIN = "healthbench-meta"
@@ -107,14 +108,7 @@ def load(location: str) -> MetaSet:
     """The meta-evaluation lines of a file, a folder of `*.jsonl` files, or a Hub dataset file."""
     paths = files(location)
     problems: list[str] = []
-    rows: list[tuple[Located, LabelledCriterion]] = []
-    for path in paths:
-        for where, row in read_jsonl(path, problems):
-            record_id = row.get("completion_id") if isinstance(row.get("completion_id"), str) else None
-            try:
-                rows.append((where, LabelledCriterion.model_validate(row)))
-            except ValidationError as exc:
-                problems.extend(format_validation_error(where, record_id, exc))
+    rows = read_records(paths, LabelledCriterion, "completion_id", problems)
     if not rows and not problems:
         problems.append(f"{location}: no HealthBench meta-evaluation lines in {', '.join(map(str, paths))}")
     groups = _group(rows, problems)

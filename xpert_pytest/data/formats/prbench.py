@@ -29,20 +29,18 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from xpert_pytest.data.dataset import (
     Benchmark,
     DataError,
-    Located,
     check_tasks,
     fingerprint,
-    format_validation_error,
-    read_jsonl,
     validate_rows,
 )
 from xpert_pytest.data.schema import Task
 from xpert_pytest.data.taxonomy import SLUG, Domain, Taxonomy, title_from_slug
+from xpert_pytest.data.formats.reading import files, read_records
 
 NAME = "prbench"
 LICENCE = "CC BY 4.0 (Scale AI; the ScaleAI/PRBench dataset card)"
@@ -248,31 +246,12 @@ def taxonomy_of(records: list[Record]) -> Taxonomy:
     )
 
 
-def files(location: str) -> list[Path]:
-    path = Path(location)
-    if path.is_file():
-        return [path]
-    if path.is_dir():
-        found = sorted(p for p in path.glob("*.jsonl") if p.is_file())
-        if not found:
-            raise DataError([f"{location}: no *.jsonl files in this folder"])
-        return found
-    raise DataError([f"{location}: no such file or folder (PRBench is read from JSON Lines files)"])
-
-
 def load(location: str, exemplar_dir: str | None = None) -> Benchmark:
     if exemplar_dir is not None:
         raise DataError([f"{exemplar_dir}: --xpert-exemplars is not supported for {NAME} sets (no graded anchors are published)"])
     paths = files(location)
     problems: list[str] = []
-    records: list[tuple[Located, Record]] = []
-    for path in paths:
-        for where, row in read_jsonl(path, problems):
-            record_id = str(row["task"]) if isinstance(row.get("task"), str | int) else None
-            try:
-                records.append((where, Record.model_validate(row)))
-            except ValidationError as exc:
-                problems.extend(format_validation_error(where, record_id, exc))
+    records = read_records(paths, Record, "task", problems)
     if not records:
         raise DataError(problems or [f"{location}: no PRBench tasks in {', '.join(map(str, paths))}"])
     taxonomy = taxonomy_of([record for _, record in records])

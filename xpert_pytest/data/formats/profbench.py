@@ -29,23 +29,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from xpert_pytest.data.dataset import (
     Benchmark,
     DataError,
-    Located,
     check_exemplars,
     check_tasks,
     fingerprint,
-    format_validation_error,
-    read_jsonl,
     validate_rows,
 )
-from xpert_pytest.data.formats.healthbench import files
 from xpert_pytest.data.formats.profbench_labels import EXPERT, MODELS, WEIGHTS, Record, slug
 from xpert_pytest.data.schema import Exemplar, Task
 from xpert_pytest.data.taxonomy import Domain, Taxonomy
+from xpert_pytest.data.formats.reading import files, read_records
 
 NAME = "profbench"
 LICENCE = "NVIDIA Evaluation Dataset License (the card's `license: other`; not an open-source licence)"
@@ -122,14 +117,7 @@ def load(location: str, exemplar_dir: str | None = None) -> Benchmark:
         raise DataError([f"{exemplar_dir}: --xpert-exemplars is not used for {NAME} sets (their anchors are the published, expert-labelled reports)"])
     paths = files(location)
     problems: list[str] = []
-    records: list[tuple[Located, Record]] = []
-    for path in paths:
-        for where, row in read_jsonl(path, problems):
-            record_id = row.get("task_id") if isinstance(row.get("task_id"), str) else None
-            try:
-                records.append((where, Record.model_validate(row)))
-            except ValidationError as exc:
-                problems.extend(format_validation_error(where, record_id, exc))
+    records = read_records(paths, Record, "task_id", problems)
     if not records:
         raise DataError(problems or [f"{location}: no ProfBench tasks in {', '.join(map(str, paths))}"])
     taxonomy = taxonomy_of([record for _, record in records])

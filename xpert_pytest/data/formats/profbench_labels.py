@@ -17,13 +17,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, StrictBool, ValidationError, field_validator
+from pydantic import Field, StrictBool, field_validator
 
-from xpert_pytest.data.dataset import Benchmark, DataError, Located, fingerprint, format_validation_error, read_jsonl
-from xpert_pytest.data.formats.healthbench import Published, files
+from xpert_pytest.data.dataset import Benchmark, DataError, Located, fingerprint
+from xpert_pytest.data.formats.healthbench import Published
 from xpert_pytest.data.formats.labelled import Labelled, MetaSet
 from xpert_pytest.data.schema import Task
 from xpert_pytest.data.taxonomy import Domain, Taxonomy
+from xpert_pytest.data.formats.reading import files, read_records
 
 NAME = "profbench"
 MODELS = ("o3", "grok4", "r1-0528")
@@ -97,14 +98,7 @@ def _task(record: Record, model: str, source: str) -> dict[str, Any]:
 def load(location: str) -> MetaSet:
     paths = files(location)
     problems: list[str] = []
-    records: list[tuple[Located, Record]] = []
-    for path in paths:
-        for where, row in read_jsonl(path, problems):
-            record_id = row.get("task_id") if isinstance(row.get("task_id"), str) else None
-            try:
-                records.append((where, Record.model_validate(row)))
-            except ValidationError as exc:
-                problems.extend(format_validation_error(where, record_id, exc))
+    records = read_records(paths, Record, "task_id", problems)
     if not records and not problems:
         problems.append(f"{location}: no ProfBench records in {', '.join(map(str, paths))}")
     seen: dict[str, Located] = {}

@@ -26,21 +26,18 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from xpert_pytest.data.dataset import (
     Benchmark,
     DataError,
-    Located,
     check_tasks,
     fingerprint,
-    format_validation_error,
-    read_jsonl,
     validate_rows,
 )
-from xpert_pytest.data.formats.healthbench import files
 from xpert_pytest.data.schema import Task
 from xpert_pytest.data.taxonomy import SLUG, Domain, Taxonomy
+from xpert_pytest.data.formats.reading import files, read_records
 
 NAME = "researchrubrics"
 LICENCE = "MIT (Scale AI; the ScaleAI/researchrubrics dataset card)"
@@ -173,14 +170,7 @@ def load(location: str, exemplar_dir: str | None = None) -> Benchmark:
         raise DataError([f"{exemplar_dir}: --xpert-exemplars is not supported for {NAME} sets (no graded anchors are published)"])
     paths = files(location)
     problems: list[str] = []
-    records: list[tuple[Located, Record]] = []
-    for path in paths:
-        for where, row in read_jsonl(path, problems):
-            record_id = row.get("sample_id") if isinstance(row.get("sample_id"), str) else None
-            try:
-                records.append((where, Record.model_validate(row)))
-            except ValidationError as exc:
-                problems.extend(format_validation_error(where, record_id, exc))
+    records = read_records(paths, Record, "sample_id", problems)
     if not records:
         raise DataError(problems or [f"{location}: no ResearchRubrics tasks in {', '.join(map(str, paths))}"])
     taxonomy = taxonomy_of([record for _, record in records])
