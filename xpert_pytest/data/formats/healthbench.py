@@ -31,14 +31,13 @@ from xpert_pytest.data.dataset import (
     Benchmark,
     DataError,
     check_exemplars,
-    check_tasks,
     fingerprint,
     read_jsonl,
     validate_rows,
 )
 from xpert_pytest.data.schema import Exemplar, Task
 from xpert_pytest.data.taxonomy import SLUG, Domain, Taxonomy, title_from_slug
-from xpert_pytest.data.formats.reading import files, read_records
+from xpert_pytest.data.formats.reading import files, read_records, tasks_of
 
 NAME = "healthbench"
 LICENCE = "MIT (OpenAI, simple-evals)"
@@ -209,8 +208,7 @@ def load(location: str, exemplar_dir: str | None = None) -> Benchmark:
     if not examples:
         raise DataError(problems or [f"{location}: no HealthBench examples in {', '.join(map(str, paths))}"])
     taxonomy = taxonomy_of([example for _, example in examples])
-    rows = [(where, to_task(example, Path(where.path).name)) for where, example in examples]
-    tasks = check_tasks(list(validate_rows(Task, rows, "id", problems, taxonomy)), problems)
+    tasks = tasks_of(examples, to_task, taxonomy, problems)
     exemplars, exemplar_files, source = _anchors(exemplar_dir, tasks, problems)
     if problems:
         raise DataError(problems)

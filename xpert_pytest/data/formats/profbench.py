@@ -33,14 +33,13 @@ from xpert_pytest.data.dataset import (
     Benchmark,
     DataError,
     check_exemplars,
-    check_tasks,
     fingerprint,
     validate_rows,
 )
 from xpert_pytest.data.formats.profbench_labels import EXPERT, MODELS, WEIGHTS, Record, slug
-from xpert_pytest.data.schema import Exemplar, Task
+from xpert_pytest.data.schema import Exemplar
 from xpert_pytest.data.taxonomy import Domain, Taxonomy
-from xpert_pytest.data.formats.reading import files, read_records
+from xpert_pytest.data.formats.reading import files, read_records, tasks_of
 
 NAME = "profbench"
 LICENCE = "NVIDIA Evaluation Dataset License (the card's `license: other`; not an open-source licence)"
@@ -121,8 +120,7 @@ def load(location: str, exemplar_dir: str | None = None) -> Benchmark:
     if not records:
         raise DataError(problems or [f"{location}: no ProfBench tasks in {', '.join(map(str, paths))}"])
     taxonomy = taxonomy_of([record for _, record in records])
-    rows = [(where, to_task(record, Path(where.path).name)) for where, record in records]
-    tasks = check_tasks(list(validate_rows(Task, rows, "id", problems, taxonomy)), problems)
+    tasks = tasks_of(records, to_task, taxonomy, problems)
     anchor_rows = [(where, anchor) for where, record in records for anchor in anchors(record, Path(where.path).name)]
     exemplars = check_exemplars(list(validate_rows(Exemplar, anchor_rows, "task_id", problems)), {t.id: t for t in tasks}, problems)
     if problems:

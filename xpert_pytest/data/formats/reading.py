@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from xpert_pytest.data.dataset import DataError, Located, format_validation_error, read_jsonl
+from xpert_pytest.data.dataset import DataError, Located, check_tasks, format_validation_error, read_jsonl, validate_rows
+from xpert_pytest.data.schema import Task
+from xpert_pytest.data.taxonomy import Taxonomy
 
 Record = TypeVar("Record", bound=BaseModel)
 
@@ -64,3 +67,12 @@ def read_records(paths: list[Path], model: type[Record], id_field: str, problems
             except ValidationError as exc:
                 problems.extend(format_validation_error(where, record_id, exc))
     return records
+
+
+def tasks_of(
+    records: list[tuple[Located, Record]], to_task: Callable[[Record, str], dict[str, Any]], taxonomy: Taxonomy, problems: list[str]
+) -> list[Task]:
+    """The records mapped to task records (`to_task` gets the record and its file's name) and
+    validated as tasks in the imported vocabulary, each problem located where its record was read."""
+    rows = [(where, to_task(record, Path(where.path).name)) for where, record in records]
+    return check_tasks(list(validate_rows(Task, rows, "id", problems, taxonomy)), problems)

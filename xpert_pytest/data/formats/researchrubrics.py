@@ -31,13 +31,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from xpert_pytest.data.dataset import (
     Benchmark,
     DataError,
-    check_tasks,
     fingerprint,
-    validate_rows,
 )
-from xpert_pytest.data.schema import Task
 from xpert_pytest.data.taxonomy import SLUG, Domain, Taxonomy
-from xpert_pytest.data.formats.reading import files, read_records
+from xpert_pytest.data.formats.reading import files, read_records, tasks_of
 
 NAME = "researchrubrics"
 LICENCE = "MIT (Scale AI; the ScaleAI/researchrubrics dataset card)"
@@ -174,8 +171,7 @@ def load(location: str, exemplar_dir: str | None = None) -> Benchmark:
     if not records:
         raise DataError(problems or [f"{location}: no ResearchRubrics tasks in {', '.join(map(str, paths))}"])
     taxonomy = taxonomy_of([record for _, record in records])
-    rows = [(where, to_task(record, Path(where.path).name)) for where, record in records]
-    tasks = check_tasks(list(validate_rows(Task, rows, "id", problems, taxonomy)), problems)
+    tasks = tasks_of(records, to_task, taxonomy, problems)
     if problems:
         raise DataError(problems)
     return Benchmark(
