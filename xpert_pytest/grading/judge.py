@@ -56,7 +56,7 @@ class Gathered:
     calls: list[JudgeCall] = field(default_factory=list)
 
 
-def _gather(outcomes: list[Grading | BaseException]) -> Gathered:
+def gather_gradings(outcomes: list[Grading | BaseException]) -> Gathered:
     gathered = Gathered()
     for position, outcome in enumerate(outcomes):
         if isinstance(outcome, Grading):
@@ -77,7 +77,7 @@ class Judge(Protocol):
     async def grade(self, task: Task, answer: str) -> Grading: ...
 
 
-def _objects(text: str) -> Iterator[tuple[str, Any]]:
+def json_objects(text: str) -> Iterator[tuple[str, Any]]:
     """Each top-level JSON object in `text`, in order, with its exact source text."""
     decoder = json.JSONDecoder()
     position = 0
@@ -91,7 +91,8 @@ def _objects(text: str) -> Iterator[tuple[str, Any]]:
         position = end
 
 
-def _canonical(value: Any) -> str:
+def canonical_json(value: Any) -> str:
+    """One spelling of a JSON value: an object copied from the answer is recognised however it is spaced."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
@@ -103,7 +104,7 @@ def _verdict_objects(text: str) -> list[tuple[str, Any]]:
         whole = None
     if isinstance(whole, dict):
         return [(text.strip(), whole)]
-    return [(raw, value) for raw, value in _objects(text) if isinstance(value, dict) and "verdicts" in value]
+    return [(raw, value) for raw, value in json_objects(text) if isinstance(value, dict) and "verdicts" in value]
 
 
 def own_verdicts(text: str, answer: str) -> tuple[Any | None, str | None]:
@@ -116,8 +117,8 @@ def own_verdicts(text: str, answer: str) -> tuple[Any | None, str | None]:
     found = _verdict_objects(text)
     if not found:
         return None, "the reply contains no JSON object with verdicts"
-    planted = {_canonical(value) for _, value in _objects(answer)}
-    own = [value for raw, value in found if raw not in answer and _canonical(value) not in planted]
+    planted = {canonical_json(value) for _, value in json_objects(answer)}
+    own = [value for raw, value in found if raw not in answer and canonical_json(value) not in planted]
     if not own:
         return None, "the only verdict object in the reply is copied from the candidate answer"
     return own[-1], None
@@ -246,7 +247,7 @@ class ShotJudge:
         batches = [task.rubric[i : i + size] for i in range(0, len(task.rubric), size)]
         views = [task if len(batch) == len(task.rubric) else task.model_copy(update={"rubric": batch}) for batch in batches]
         outcomes = await asyncio.gather(*(self._grade_view(view, answer, shots) for view in views), return_exceptions=True)
-        gathered = _gather(outcomes)
+        gathered = gather_gradings(outcomes)
         for _, error in gathered.failures:
             if not isinstance(error, JudgeError):
                 raise error  # a provider failure: the engine reports it as such
@@ -304,7 +305,7 @@ class EnsembleJudge:
 
     async def grade(self, task: Task, answer: str) -> Grading:
         outcomes = await asyncio.gather(*(j.grade(task, answer) for j in self.judges), return_exceptions=True)
-        gathered = _gather(outcomes)
+        gathered = gather_gradings(outcomes)
         if gathered.failures:
             names = ", ".join(f"{self.judges[i].name}: {error}" for i, error in gathered.failures)
             message = f"{len(gathered.failures)} of {len(self.judges)} ensemble judges failed ({names})"

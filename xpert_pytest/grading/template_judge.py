@@ -23,7 +23,15 @@ from typing import Any
 
 from xpert_pytest.calls.gateway import ModelClient
 from xpert_pytest.data.schema import Checkpoint, Task, Verdict
-from xpert_pytest.grading.judge import Grading, JudgeError, _gather, _objects, parse_verdicts, verdict_schema
+from xpert_pytest.grading.judge import (
+    Grading,
+    JudgeError,
+    canonical_json,
+    gather_gradings,
+    json_objects,
+    parse_verdicts,
+    verdict_schema,
+)
 from xpert_pytest.grading.prompts import answer_messages, repair_message
 from xpert_pytest.views.templating import file_template
 
@@ -98,9 +106,11 @@ def check_renders(template: JudgeTemplate, task: Task) -> None:
 
 def parse_criteria_met(text: str, answer: str) -> tuple[bool | None, str, str | None]:
     """(met, explanation, problem): the reply's last JSON object with `criteria_met`, not one
-    copied from the candidate answer."""
-    planted = {raw for raw, _ in _objects(answer)}
-    found = [v for raw, v in _objects(text) if isinstance(v, dict) and "criteria_met" in v and raw not in planted]
+    copied from the candidate answer, verbatim or as the same JSON."""
+    planted = {canonical_json(value) for _, value in json_objects(answer)}
+    found = [
+        v for _, v in json_objects(text) if isinstance(v, dict) and "criteria_met" in v and canonical_json(v) not in planted
+    ]
     if not found:
         return None, "", "the reply contains no JSON object with criteria_met"
     value = found[-1]
@@ -121,7 +131,7 @@ class TemplateJudge:
         if self.template.per == "task":
             return await self._grade_task(task, answer)
         outcomes = await asyncio.gather(*(self._grade_checkpoint(task, answer, c) for c in task.rubric), return_exceptions=True)
-        gathered = _gather(outcomes)
+        gathered = gather_gradings(outcomes)
         for _, error in gathered.failures:
             if not isinstance(error, JudgeError):
                 raise error
