@@ -111,6 +111,17 @@ def test_an_incomplete_shard_makes_the_merge_incomplete() -> None:
     assert interrupted.incomplete == "shard 2/2 (run2): pytest ended it with exit status 2 (interrupted)"
 
 
+def test_a_shard_still_waiting_for_its_batches_or_missing_results_makes_the_merge_incomplete() -> None:
+    waiting = _shard(2, 2, graded=1).model_copy(update={"pending": "3 task(s) wait for 3 request(s) in 1 batch(es)", "exit_status": 8})
+    run = merge(_parts(_shard(1, 2), waiting), GateSettings(0.1, {}, None, 0.02, 500))
+    assert (run.exit_status, run.gates) == (INCOMPLETE, [])
+    assert run.incomplete is not None and "shard 2/2 (run2): its batch requests are still pending" in run.incomplete
+    cut = _shard(2, 2, graded=1)  # results short of its share, with no reason recorded
+    short = merge(_parts(_shard(1, 2), cut), GateSettings(0.1, {}, None, 0.02, 500))
+    assert short.exit_status == INCOMPLETE
+    assert short.incomplete == f"shard 2/2 (run2): {len(cut.shard.tasks) - 1} of its {len(cut.shard.tasks)} task(s) have no result"
+
+
 def test_a_missing_or_doubled_shard_is_named() -> None:
     assert check(_parts(_shard(1, 4), _shard(2, 4))) == ["shard 3/4, 4/4 missing: a merge needs the runs of all 4 shards"]
     assert check(_parts(_shard(1, 2), _shard(2, 2), _shard(1, 2))) == [

@@ -142,6 +142,11 @@ def _incomplete(parts: list[Part]) -> str | None:
     reasons = []
     for part in parts:
         cut = [f"pytest ended it with exit status {part.run.exit_status} ({ABNORMAL[part.run.exit_status]})"] if part.run.exit_status in ABNORMAL else []
+        if part.run.pending:
+            cut.append(f"its batch requests are still pending ({part.run.pending}): collect them with the shard's own command first")
+        graded = {t.task_id for t in part.run.tasks}
+        if (missing := [t for t in part.shard.tasks if t not in graded]) and not part.run.incomplete:
+            cut.append(f"{len(missing)} of its {len(part.shard.tasks)} task(s) have no result")
         if why := "; ".join(cut + ([part.run.incomplete] if part.run.incomplete else [])):
             reasons.append(f"shard {part.label} ({part.source}): {why}")
     return "; ".join(reasons) or None
