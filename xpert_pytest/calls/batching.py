@@ -29,7 +29,7 @@ from xpert_pytest.calls.batch_state import STATE_FILE, TERMINAL, BatchRecord, Ba
 from xpert_pytest.calls.batch_store import STORE_FILE, BatchStore, Failure
 from xpert_pytest.calls.budget import StopRun
 from xpert_pytest.calls.cache import Completion
-from xpert_pytest.calls.gateway import ModelClient, ProviderError, call_cost, import_litellm, redact
+from xpert_pytest.calls.gateway import ModelClient, ProviderError, cacheable, call_cost, import_litellm, redact
 from xpert_pytest.calls.pricing import Price
 
 MAX_FILE_BYTES = 100_000_000  # OpenAI takes up to 200 MB per batch input file; others less
@@ -175,7 +175,7 @@ class BatchClient(ModelClient):
         key = self.key(messages, sample)
         link = self.link
         if (stored := link.store.get(key)) is not None:
-            if self.cache is not None and not link.planning and (accept(stored.content) if accept else bool(stored.content.strip())):
+            if self.cache is not None and not link.planning and cacheable(stored.content, accept):
                 self.cache.put(key, self.model, stored, task)  # later runs find it as they find online answers
             return stored
         if self.cache is not None and (hit := self.cache.get(key)) is not None:

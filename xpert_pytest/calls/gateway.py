@@ -146,6 +146,12 @@ def call_cost(litellm: Any, response: Any, price: Price | None) -> float | None:
         return None
 
 
+def cacheable(content: str, accept: Callable[[str], bool] | None) -> bool:
+    """Only a reply that `accept` takes (by default, any non-blank one) is kept: a judge reply
+    that broke the verdict contract must be asked again, not replayed."""
+    return accept(content) if accept is not None else bool(content.strip())
+
+
 class ModelClient:
     """One model with its provider settings; `complete` checks the cache before calling.
 
@@ -219,8 +225,7 @@ class ModelClient:
         if self.budget is not None and ticket is not None:
             self.budget.finish(ticket, cost)  # a reply came back: paid, whether it holds an answer or not
         completion = self._completion(response, latency, cost)
-        usable = accept(completion.content) if accept is not None else bool(completion.content.strip())
-        if self.cache is not None and usable:
+        if self.cache is not None and cacheable(completion.content, accept):
             self.cache.put(key, self.model, completion, task)
         return completion
 

@@ -19,7 +19,7 @@ from xpert_pytest.calls.gateway import ModelClient
 from xpert_pytest.data.formats.labelled import Labelled, MetaSet
 from xpert_pytest.data.formats.profbench_labels import MODELS, RATER
 from xpert_pytest.grading.calibration import JudgeConfig, Model
-from xpert_pytest.grading.human_labels import grade_lines, interval_of, pair_counts
+from xpert_pytest.grading.human_labels import LabelledReport, grade_lines, interval_of, pair_counts
 from xpert_pytest.grading.template_judge import JudgeTemplate
 from xpert_pytest.numbers.results import Interval
 from xpert_pytest.numbers.uncertainty import DEFAULT_RESAMPLES, DEFAULT_SEED, draw_counts
@@ -51,17 +51,8 @@ class FulfilmentJudge(Model):
     failures: dict[str, str]
 
 
-class FulfilmentReport(Model):
-    labels: str
-    judge_template: str | None = None  # the user's grader prompt, when not ShotJudge's
-    format: str
-    fingerprint: str
-    lines: int
-    completions: int
+class FulfilmentReport(LabelledReport):
     tasks: int
-    method: str
-    resamples: int
-    seed: int
     configs: list[FulfilmentJudge]
 
 

@@ -63,18 +63,23 @@ class JudgeLabels(Model):
     failures: dict[str, str]  # task id -> why the judge gave no verdicts
 
 
-class LabelsReport(Model):
+class LabelledReport(Model):
+    """What every `calibrate --labels` report says of its input and method."""
+
     labels: str
     judge_template: str | None = None  # the user's grader prompt, when not ShotJudge's
     format: str
     fingerprint: str
     lines: int
     completions: int
-    prompts: int
-    physicians: int
     method: str
     resamples: int
     seed: int
+
+
+class LabelsReport(LabelledReport):
+    prompts: int
+    physicians: int
     configs: list[JudgeLabels]
     panel: Panel
     panel_by_category: dict[str, Panel]

@@ -37,7 +37,7 @@ from xpert_pytest.data.dataset import (
 )
 from xpert_pytest.data.schema import Exemplar, Task
 from xpert_pytest.data.taxonomy import SLUG, Domain, Taxonomy, title_from_slug
-from xpert_pytest.data.formats.reading import files, read_records, tasks_of
+from xpert_pytest.data.formats.reading import dataset_name, files, read_records, tasks_of
 
 NAME = "healthbench"
 LICENCE = "MIT (OpenAI, simple-evals)"
@@ -204,16 +204,14 @@ def load(location: str, exemplar_dir: str | None = None) -> Benchmark:
     checkpoint ids c01…), for a ShotJudge anchored on human-labelled answers."""
     paths = files(location)
     problems: list[str] = []
-    examples = read_records(paths, Example, "prompt_id", problems)
-    if not examples:
-        raise DataError(problems or [f"{location}: no HealthBench examples in {', '.join(map(str, paths))}"])
+    examples = read_records(paths, Example, "prompt_id", problems, "HealthBench examples")
     taxonomy = taxonomy_of([example for _, example in examples])
     tasks = tasks_of(examples, to_task, taxonomy, problems)
     exemplars, exemplar_files, source = _anchors(exemplar_dir, tasks, problems)
     if problems:
         raise DataError(problems)
     return Benchmark(
-        name=Path(location).name if Path(location).exists() else location,
+        name=dataset_name(location),
         tasks=tasks,
         exemplars=exemplars,
         fingerprint=fingerprint([*paths, *exemplar_files]),

@@ -24,7 +24,7 @@ from xpert_pytest.data.formats.healthbench import Published, Turn
 from xpert_pytest.data.formats.labelled import Labelled, MetaSet
 from xpert_pytest.data.schema import Task
 from xpert_pytest.data.taxonomy import Domain, Taxonomy
-from xpert_pytest.data.formats.reading import files, read_records
+from xpert_pytest.data.formats.reading import dataset_name, files, read_records
 
 NAME = "healthbench"
 DOMAIN = "healthbench-meta"
@@ -108,9 +108,7 @@ def load(location: str) -> MetaSet:
     """The meta-evaluation lines of a file, a folder of `*.jsonl` files, or a Hub dataset file."""
     paths = files(location)
     problems: list[str] = []
-    rows = read_records(paths, LabelledCriterion, "completion_id", problems)
-    if not rows and not problems:
-        problems.append(f"{location}: no HealthBench meta-evaluation lines in {', '.join(map(str, paths))}")
+    rows = read_records(paths, LabelledCriterion, "completion_id", problems, "HealthBench meta-evaluation lines")
     groups = _group(rows, problems)
     if problems:
         raise DataError(problems)
@@ -138,7 +136,7 @@ def load(location: str) -> MetaSet:
     if problems:
         raise DataError(problems)
     bench = Benchmark(
-        name=Path(location).name if Path(location).exists() else location,
+        name=dataset_name(location),
         tasks=tasks,
         exemplars={},
         fingerprint=fingerprint(paths),

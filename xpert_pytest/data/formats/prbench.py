@@ -26,7 +26,6 @@ export it to JSON Lines (one record a line, as the harness's `data/*.jsonl`) fir
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -37,7 +36,7 @@ from xpert_pytest.data.dataset import (
     fingerprint,
 )
 from xpert_pytest.data.taxonomy import SLUG, Domain, Taxonomy, title_from_slug
-from xpert_pytest.data.formats.reading import files, read_records, tasks_of
+from xpert_pytest.data.formats.reading import dataset_name, files, read_records, tasks_of
 
 NAME = "prbench"
 LICENCE = "CC BY 4.0 (Scale AI; the ScaleAI/PRBench dataset card)"
@@ -248,15 +247,13 @@ def load(location: str, exemplar_dir: str | None = None) -> Benchmark:
         raise DataError([f"{exemplar_dir}: --xpert-exemplars is not supported for {NAME} sets (no graded anchors are published)"])
     paths = files(location)
     problems: list[str] = []
-    records = read_records(paths, Record, "task", problems)
-    if not records:
-        raise DataError(problems or [f"{location}: no PRBench tasks in {', '.join(map(str, paths))}"])
+    records = read_records(paths, Record, "task", problems, "PRBench tasks")
     taxonomy = taxonomy_of([record for _, record in records])
     tasks = tasks_of(records, to_task, taxonomy, problems)
     if problems:
         raise DataError(problems)
     return Benchmark(
-        name=Path(location).name,
+        name=dataset_name(location),
         tasks=tasks,
         exemplars={},
         fingerprint=fingerprint(paths),

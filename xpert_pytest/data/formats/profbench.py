@@ -39,7 +39,7 @@ from xpert_pytest.data.dataset import (
 from xpert_pytest.data.formats.profbench_labels import EXPERT, MODELS, WEIGHTS, Record, slug
 from xpert_pytest.data.schema import Exemplar
 from xpert_pytest.data.taxonomy import Domain, Taxonomy
-from xpert_pytest.data.formats.reading import files, read_records, tasks_of
+from xpert_pytest.data.formats.reading import dataset_name, files, read_records, tasks_of
 
 NAME = "profbench"
 LICENCE = "NVIDIA Evaluation Dataset License (the card's `license: other`; not an open-source licence)"
@@ -116,9 +116,7 @@ def load(location: str, exemplar_dir: str | None = None) -> Benchmark:
         raise DataError([f"{exemplar_dir}: --xpert-exemplars is not used for {NAME} sets (their anchors are the published, expert-labelled reports)"])
     paths = files(location)
     problems: list[str] = []
-    records = read_records(paths, Record, "task_id", problems)
-    if not records:
-        raise DataError(problems or [f"{location}: no ProfBench tasks in {', '.join(map(str, paths))}"])
+    records = read_records(paths, Record, "task_id", problems, "ProfBench tasks")
     taxonomy = taxonomy_of([record for _, record in records])
     tasks = tasks_of(records, to_task, taxonomy, problems)
     anchor_rows = [(where, anchor) for where, record in records for anchor in anchors(record, Path(where.path).name)]
@@ -126,7 +124,7 @@ def load(location: str, exemplar_dir: str | None = None) -> Benchmark:
     if problems:
         raise DataError(problems)
     return Benchmark(
-        name=Path(location).name if Path(location).exists() else location,
+        name=dataset_name(location),
         tasks=tasks,
         exemplars=exemplars,
         fingerprint=fingerprint(paths),

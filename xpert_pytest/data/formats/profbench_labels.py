@@ -24,7 +24,7 @@ from xpert_pytest.data.formats.healthbench import Published
 from xpert_pytest.data.formats.labelled import Labelled, MetaSet
 from xpert_pytest.data.schema import Task
 from xpert_pytest.data.taxonomy import Domain, Taxonomy
-from xpert_pytest.data.formats.reading import files, read_records
+from xpert_pytest.data.formats.reading import dataset_name, files, read_records
 
 NAME = "profbench"
 MODELS = ("o3", "grok4", "r1-0528")
@@ -98,9 +98,7 @@ def _task(record: Record, model: str, source: str) -> dict[str, Any]:
 def load(location: str) -> MetaSet:
     paths = files(location)
     problems: list[str] = []
-    records = read_records(paths, Record, "task_id", problems)
-    if not records and not problems:
-        problems.append(f"{location}: no ProfBench records in {', '.join(map(str, paths))}")
+    records = read_records(paths, Record, "task_id", problems, "ProfBench records")
     seen: dict[str, Located] = {}
     for where, record in records:
         if slug(record.task_id) in seen:
@@ -128,7 +126,7 @@ def load(location: str) -> MetaSet:
                 for checkpoint, criterion in zip(task.rubric, record.rubrics, strict=True)
             )
     bench = Benchmark(
-        name=Path(location).name if Path(location).exists() else location, tasks=tasks, exemplars={},
+        name=dataset_name(location), tasks=tasks, exemplars={},
         fingerprint=fingerprint(paths), taxonomy=taxonomy, format=NAME,
     )
     return MetaSet(bench=bench, lines=lines, answers=answers)

@@ -54,9 +54,17 @@ def files(location: str) -> list[Path]:
     raise DataError([f"{location}: no such file or folder"])
 
 
-def read_records(paths: list[Path], model: type[Record], id_field: str, problems: list[str]) -> list[tuple[Located, Record]]:
+def dataset_name(location: str) -> str:
+    """A set's name: its file or folder's, else the Hub id it was downloaded by."""
+    return Path(location).name if Path(location).exists() else location
+
+
+def read_records(
+    paths: list[Path], model: type[Record], id_field: str, problems: list[str], what: str
+) -> list[tuple[Located, Record]]:
     """Every line of `paths` validated as `model`, with where it was read; a line that is not is
-    a problem named by its `id_field` value when it has a usable one."""
+    a problem named by its `id_field` value when it has a usable one. Reading none is an error:
+    the problems found, else that the files hold no `what`."""
     records: list[tuple[Located, Record]] = []
     for path in paths:
         for where, row in read_jsonl(path, problems):
@@ -66,6 +74,8 @@ def read_records(paths: list[Path], model: type[Record], id_field: str, problems
                 records.append((where, model.model_validate(row)))
             except ValidationError as exc:
                 problems.extend(format_validation_error(where, record_id, exc))
+    if not records:
+        raise DataError(problems or [f"{', '.join(map(str, paths))}: no {what}"])
     return records
 
 

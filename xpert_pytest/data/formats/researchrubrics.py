@@ -23,7 +23,6 @@ not a path is read from the Hugging Face Hub (`ScaleAI/researchrubrics/processed
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -34,7 +33,7 @@ from xpert_pytest.data.dataset import (
     fingerprint,
 )
 from xpert_pytest.data.taxonomy import SLUG, Domain, Taxonomy
-from xpert_pytest.data.formats.reading import files, read_records, tasks_of
+from xpert_pytest.data.formats.reading import dataset_name, files, read_records, tasks_of
 
 NAME = "researchrubrics"
 LICENCE = "MIT (Scale AI; the ScaleAI/researchrubrics dataset card)"
@@ -167,15 +166,13 @@ def load(location: str, exemplar_dir: str | None = None) -> Benchmark:
         raise DataError([f"{exemplar_dir}: --xpert-exemplars is not supported for {NAME} sets (no graded anchors are published)"])
     paths = files(location)
     problems: list[str] = []
-    records = read_records(paths, Record, "sample_id", problems)
-    if not records:
-        raise DataError(problems or [f"{location}: no ResearchRubrics tasks in {', '.join(map(str, paths))}"])
+    records = read_records(paths, Record, "sample_id", problems, "ResearchRubrics tasks")
     taxonomy = taxonomy_of([record for _, record in records])
     tasks = tasks_of(records, to_task, taxonomy, problems)
     if problems:
         raise DataError(problems)
     return Benchmark(
-        name=Path(location).name if Path(location).exists() else location,
+        name=dataset_name(location),
         tasks=tasks,
         exemplars={},
         fingerprint=fingerprint(paths),
