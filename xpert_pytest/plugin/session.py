@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xpert_pytest import __version__
 from xpert_pytest.calls.batch_api import BatchUnsupported, provider_of
@@ -36,6 +36,9 @@ from xpert_pytest.numbers.results import BatchReport, RunResult, RunSettings, Sh
 from xpert_pytest.numbers.verdict import GateSettings, conclude
 from xpert_pytest.data.schema import Task
 from xpert_pytest.plugin.settings import Settings, SettingsError, check_domain_gates, self_preference, slug
+
+if TYPE_CHECKING:
+    from xpert_pytest.grading.template_judge import JudgeTemplate
 
 LEDGER_FILE = ".xpert-ledger.sqlite"
 
@@ -102,6 +105,7 @@ class XpertSession:
         self._budget: Budget | None = None
         self._answers: dict[str, RecordedAnswer] | None = None
         self._baseline: RunResult | None = None
+        self._template: JudgeTemplate | None = None
         self.selection: Selection | None = None  # a shard's whole selection, once collection knows it
         self._link: BatchLink | None = None
         self._batch_clients: dict[tuple[str, str], BatchClient] = {}
@@ -120,27 +124,18 @@ class XpertSession:
         check_domain_gates(s.fail_under_domain, bench.taxonomy, describe(s.dataset))
         if s.responses is not None and self._answers is None:
             self._answers = load_answers(s.responses, {t.id for t in bench.tasks})
+        if s.judge_template is not None and self._template is None:
+            self._template = self._read_template(s.judge_template)
         if s.baseline is not None and self._baseline is None:
             self._baseline = load_baseline(
                 s.baseline, bench.fingerprint, s.judges, bench.exemplars_source, s.allow_baseline_mismatch, self.judge_template()
             )
-        if s.judge_template is not None:
-            self._check_template()
         if self._cache is None and s.cache is not None:
             self._cache = CallCache(s.cache)
         if self._budget is None:
             self._budget = Budget(s.report_dir / LEDGER_FILE, self.run_key(), s.run_id, s.max_cost)
         if s.batch and self._link is None:
             self._link = self._open_batch_run()
-
-    def _check_template(self) -> None:
-        from xpert_pytest.grading.template_judge import TemplateError, check_renders, load_template
-
-        assert self.settings.judge_template is not None
-        try:
-            check_renders(load_template(self.settings.judge_template), self.bench.tasks[0])
-        except TemplateError as exc:
-            raise SettingsError(str(exc)) from None
 
     def batch_identity(self) -> dict[str, str]:
         """Everything that shapes a batch run's requests, by name: a command that differs is told what."""
@@ -245,23 +240,31 @@ class XpertSession:
             self._engine = Engine(candidate, judge, s.pass_score, s.epochs)
         return self._engine
 
+    def _read_template(self, path: str) -> JudgeTemplate:
+        """`--xpert-judge-template`, read once and tried on the first task before any call, so
+        that every judge and every record of the run use the same bytes."""
+        from xpert_pytest.grading.template_judge import TemplateError, check_renders, load_template
+
+        try:
+            template = load_template(path)
+            check_renders(template, self.bench.tasks[0])
+        except TemplateError as exc:
+            raise SettingsError(str(exc)) from None
+        return template
+
     def judge_template(self) -> str | None:
         """The judge template as results record it, `PATH (sha256 PREFIX)`: a baseline graded
         with another prompt, or a shard with another one, is not comparable."""
-        if self.settings.judge_template is None:
-            return None
-        from xpert_pytest.grading.template_judge import load_template
-
-        return load_template(self.settings.judge_template).label
+        return None if self._template is None else self._template.label
 
     def _judge(self, name: str) -> Judge:
         s = self.settings
         client = self._client(name, s.judge_args, judge=True)
-        if s.judge_template is None:
+        if self._template is None:
             return ShotJudge(client, self.bench, extra_shots=s.shots)
-        from xpert_pytest.grading.template_judge import TemplateJudge, load_template
+        from xpert_pytest.grading.template_judge import TemplateJudge
 
-        return TemplateJudge(client, load_template(s.judge_template))
+        return TemplateJudge(client, self._template)
 
     def start(self, tasks: Sequence[Task]) -> None:
         self.engine.submit(tasks)
