@@ -7,9 +7,10 @@
         then the same run again on a warm cache
 
 Prints wall time, the ideal wall time for the configured concurrency, their ratio, calls made,
-cache hits and the controller's peak memory. The ideal keeps every call place busy from the
-first call to the last: a task is two calls of one latency each, so n tasks on c places in one
-process take at least ⌈2n/c⌉ latencies, and xdist workers split the tasks evenly.
+cache hits, the controller's peak memory, and the CPU time of pytest (with its workers) and of
+the loopback server, which shares the machine with them. The ideal keeps every call place busy
+from the first call to the last: a task is two calls of one latency each, so n tasks on c places
+in one process take at least ⌈2n/c⌉ latencies, and xdist workers split the tasks evenly.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import argparse
 import json
 import math
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -33,7 +35,10 @@ from xpert_pytest.data.dataset import load_benchmark  # noqa: E402
 from xpert_pytest.testing.loopback import LoopbackServer  # noqa: E402
 
 _STARTED = 0.0
-ENV = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True", "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
+# Python's bytecode cache on, as an installed package has it: a shell with PYTHONDONTWRITEBYTECODE
+# makes every process of the run compile this package and re-rewrite pytest plugins' asserts.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+ENV |= {"LITELLM_LOCAL_MODEL_COST_MAP": "True", "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
 
 
 def synthesise(count: int, dest: Path) -> Path:
@@ -55,6 +60,11 @@ def synthesise(count: int, dest: Path) -> Path:
         (dest / "benchmark" / "data" / f"{domain}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (dest / "exemplars" / "anchors.jsonl").write_text("\n".join(a.model_dump_json() for a in anchors) + "\n", encoding="utf-8")
     return dest / "benchmark"
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _pytest(args: list[str], cwd: Path) -> tuple[float, int, subprocess.CompletedProcess[str]]:
@@ -119,7 +129,9 @@ def run(args: argparse.Namespace) -> None:
         for label in ("cold", "warm cache"):
             before = server.stats.requests
             server.stats.first_request_at = server.stats.last_response_at = None
+            runner_cpu, server_cpu = _children_cpu(), time.process_time()
             wall, peak, done = _pytest(common, Path(tmp))
+            runner_cpu, server_cpu = _children_cpu() - runner_cpu, time.process_time() - server_cpu
             results = max(Path(tmp, "reports").glob("*/results.json"), key=lambda p: p.stat().st_mtime_ns)
             run = json.loads(results.read_text())
             scores = {t["task_id"]: t["score"] for t in run["tasks"]}
@@ -133,6 +145,7 @@ def run(args: argparse.Namespace) -> None:
             if first is not None and last is not None:
                 print(f"  of which: start-up to the first call {first - _STARTED:.1f} s, calls {last - first:.1f} s "
                       f"(ratio to ideal {(last - first) / ideal:.2f}), after the last answer {_STARTED + wall - last:.1f} s")
+            print(f"  CPU: pytest and its workers {runner_cpu:.1f} s, the loopback server (this process) {server_cpu:.1f} s")
             if done.returncode not in (0, 1):
                 print(done.stdout[-3000:], done.stderr[-3000:])
 

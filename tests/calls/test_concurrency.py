@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from xpert_pytest.calls.concurrency import GRADING, PRIORITY, AdaptiveLimiter
+from xpert_pytest.calls.concurrency import GRADING, PRIORITY, START_WINDOW, AdaptiveLimiter
 
 
 def test_limiter_halves_once_per_burst_and_climbs_back() -> None:
@@ -95,6 +95,7 @@ def test_calls_start_no_closer_than_the_spacing() -> None:
         async def work() -> None:
             async with limiter.slot():
                 started.append(time.monotonic())
+                await asyncio.sleep(0.3)  # none comes back before the last has started
 
         await asyncio.gather(*(work() for _ in range(4)))
         return started
@@ -118,3 +119,42 @@ def test_the_spacing_is_measured_from_finished_calls_unless_pacing_is_off() -> N
 
     assert asyncio.run(scenario(True)) > 0
     assert asyncio.run(scenario(False)) == 0
+
+
+def test_the_first_round_is_paced_by_the_cpu_time_of_starting_calls() -> None:
+    async def scenario() -> tuple[float, list[float]]:
+        limiter = AdaptiveLimiter(64)
+        started: list[float] = []
+
+        async def work() -> None:
+            async with limiter.slot():
+                started.append(time.monotonic())
+                sum(i * i for i in range(20_000))  # the CPU time of building and sending a request
+                await asyncio.sleep(0.5)
+
+        await asyncio.gather(*(work() for _ in range(START_WINDOW + 8)))
+        return limiter.spacing, started
+
+    spacing, started = asyncio.run(scenario())
+    assert spacing > 0  # set before any call came back
+    paced = started[START_WINDOW + 1 :]
+    assert all(later - earlier >= 0.9 * spacing for earlier, later in zip(paced, paced[1:]))
+
+
+def test_the_last_round_is_not_paced() -> None:
+    async def scenario() -> list[float]:
+        limiter = AdaptiveLimiter(8)
+        async with limiter.slot():  # a call has come back: the limiter is past its first round
+            pass
+        limiter.spacing = 0.5
+        started: list[float] = []
+
+        async def work() -> None:
+            async with limiter.slot():
+                started.append(time.monotonic())
+
+        await asyncio.gather(*(work() for _ in range(4)))  # fewer calls than free places
+        return started
+
+    started = asyncio.run(scenario())
+    assert max(started) - min(started) < 0.25  # paced, the four would have taken 1.5 s

@@ -117,3 +117,21 @@ def test_litellms_import_is_kept_out_of_the_collectors_way() -> None:
     code = "import gc; from xpert_pytest.calls.gateway import import_litellm; import_litellm(); print(gc.get_freeze_count())"
     frozen = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert int(frozen) > 100_000  # litellm's modules, classes and cost map, frozen for good
+
+
+def test_what_litellms_first_call_imports_is_imported_with_it(loopback: LoopbackServer) -> None:
+    """In a fresh process: if litellm moves these modules, this fails, rather than the first burst
+    of calls quietly waiting on their import again."""
+    code = f"""
+import asyncio, sys
+from xpert_pytest.calls.gateway import FIRST_CALL_IMPORTS, ModelClient, import_litellm
+import_litellm()
+assert all(name in sys.modules for name in FIRST_CALL_IMPORTS), FIRST_CALL_IMPORTS
+before = set(sys.modules)
+client = ModelClient("openai/stub-model", {{"api_base": "{loopback.api_base}", "api_key": "sk-x"}}, cache=None)
+asyncio.run(client.complete([{{"role": "user", "content": "Value the company."}}]))
+print(sorted(name for name in set(sys.modules) - before if name.startswith("litellm.proxy")))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"  # the first call imported none of litellm's proxy modules

@@ -9,12 +9,12 @@ that every rate limit reaches the throttle; what still fails is a `ProviderError
 from __future__ import annotations
 
 import asyncio
-import gc
+import importlib
 import os
 import random
 import time
 from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager, nullcontext
+from contextlib import AbstractAsyncContextManager, nullcontext, suppress
 from functools import cache
 from typing import Any, Literal, Protocol
 
@@ -22,6 +22,7 @@ from xpert_pytest.calls.budget import Budget, StopRun
 from xpert_pytest.calls.cache import CallCache, Completion, call_key
 from xpert_pytest.calls.pricing import Price, configured_cost
 from xpert_pytest.calls.prompt_cache import cache_usage
+from xpert_pytest.long_lived import building_long_lived
 
 OutputFormat = Literal["auto", "json-schema", "json-object", "off"]
 DEFAULT_PARAMS: dict[str, Any] = {"temperature": 0, "timeout": 600}
@@ -103,20 +104,24 @@ def backoff(attempt: int) -> float:
     return min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt) * (0.5 + random.random() / 2)
 
 
+FIRST_CALL_IMPORTS = ("litellm.proxy.openai_files_endpoints.common_utils",)
+"""What litellm imports inside its first completion call. Imported with litellm, it is not
+imported by the first burst of calls, each thread of litellm's executor waiting on the import
+lock of the same module while the replies of the first round are due."""
+
+
 @cache
 def import_litellm() -> Any:
-    """Import litellm once per process and move what the import created out of the collector's way.
-
-    The import leaves some 360,000 objects (modules, classes, the cost map) that live as long as
-    the process. `gc.freeze` puts them in the permanent generation, so later full collections and
-    the ones at interpreter exit no longer walk them: that exit took 1.4 s per xdist worker.
-    """
+    """Import litellm once per process, as a long-lived part of it (see `long_lived`)."""
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-    import litellm
+    with building_long_lived():
+        import litellm
 
+        for name in FIRST_CALL_IMPORTS:
+            with suppress(ImportError):
+                importlib.import_module(name)
     litellm.telemetry = False
     litellm.suppress_debug_info = True
-    gc.freeze()
     return litellm
 
 

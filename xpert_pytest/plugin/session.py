@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
 import uuid
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -49,6 +50,15 @@ class BaselineMismatch(Exception):
 
 class BatchSetupError(Exception):
     """Batch mode cannot run with these settings (a provider without batches, another run's state)."""
+
+
+def _load_summing_up(report: bool) -> None:
+    import numpy  # noqa: F401
+
+    if report:
+        from xpert_pytest.views.report import prepare_report
+
+        prepare_report()
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,7 @@ class XpertSession:
         self.settings = settings
         self.started = dt.datetime.now(dt.timezone.utc)
         self.results: dict[str, TaskResult] = {}
+        self._preparing: threading.Thread | None = None
         self._bench: Benchmark | None = None
         self._engine: Engine | None = None
         self._cache: CallCache | None = None
@@ -283,7 +294,20 @@ class XpertSession:
         return self.batch_report
 
     def record(self, result: TaskResult) -> None:
+        first = not self.results
         self.results[result.task_id] = result
+        if first:
+            self._prepare_summing_up()
+
+    def _prepare_summing_up(self) -> None:
+        """What summing up needs, made ready at the first result, while calls are still in flight
+        and this process mostly waits for them: numpy for the intervals and the report's compiled
+        template would otherwise be loaded after the last answer, where the run waits for them.
+        In a thread of its own, because Ctrl-C interrupts the main thread: there it could stop
+        an import half-way, and leave the summing up a half-imported module. Summing up waits for
+        it, so it never outlives the run holding an import lock that a finaliser at exit needs."""
+        self._preparing = threading.Thread(target=_load_summing_up, args=(self.settings.report,), name="xpert-prepare")
+        self._preparing.start()
 
     def record_crash(self, task_id: str, message: str) -> None:
         """A task whose process died before it reported (an xdist worker crash) is an error, not lost."""
@@ -337,6 +361,8 @@ class XpertSession:
     def finish(self, pytest_status: int, selected: Collection[str] | None = None, stopped_early: str | None = None) -> Finished:
         """`selected`: ids of every task this run was meant to grade; `stopped_early`: why pytest
         stopped before its end (`-x`, `--maxfail`), if it did."""
+        if self._preparing is not None:
+            self._preparing.join()
         s = self.settings
         lost = self._budget.lost() if self._budget is not None else 0
         if s.shard is not None and pytest_status == NO_TESTS and self.selection is not None and self.selection.count:

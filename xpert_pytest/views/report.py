@@ -133,6 +133,11 @@ def run_context(run: RunResult) -> dict[str, Any]:
     }
 
 
+def prepare_report() -> None:
+    """Load and compile the run report's template now, not when the run is over."""
+    _environment().get_template("report_run.html.j2")
+
+
 def render_run(run: RunResult, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / REPORT_FILE

@@ -15,6 +15,7 @@ from pathlib import Path
 from xpert_pytest.data import locate
 from xpert_pytest.data.dataset import NATIVE, Benchmark, DataError, load_benchmark
 from xpert_pytest.data.formats import healthbench, prbench, profbench, researchrubrics
+from xpert_pytest.long_lived import building_long_lived
 
 PREFIX = re.compile(r"^([a-z][a-z0-9_-]*):(.+)$", re.DOTALL)
 
@@ -47,8 +48,10 @@ def parse(spec: str) -> tuple[Format, str]:
 
 
 def load(spec: str, exemplar_dir: str | None = None) -> Benchmark:
+    """The benchmark, loaded as a long-lived part of the process (see `long_lived`)."""
     chosen, location = parse(spec)
-    return chosen.load(location, exemplar_dir)
+    with building_long_lived():
+        return chosen.load(location, exemplar_dir)
 
 
 def describe(spec: str | Path) -> str:
