@@ -405,6 +405,18 @@ assert ED_DAYS * RATE - POS_WALK == 146500
 nod = D(2026, 10, 27) + dt.timedelta(days=28)
 assert nod == D(2026, 11, 24) and nod.strftime("%a") == "Tue" and nod < D(2026, 11, 26)
 has(fc, "Thursday 26 November"); has(ge, "Monday 30 November 2026"); has(ge, "WITHOUT PREJUDICE SAVE AS TO COSTS")
+# Brackwater's own window: ED-04 reached its notified address (BWS/L/152) only when re-sent on 2 November
+has(ed04, "To: commercial.ky22@brackwater.example"); has(ed04, "Sent: Mon 2 Nov 2026 09:12"); has(ed04, "BWS/L/152 of 28 September")
+has(ed04, "contracts@ is no longer monitored"); has(fc, "take him through your event-by-event table on the 26th")
+RESENT = D(2026, 11, 2)
+assert RESENT.strftime("%a") == "Mon" and ed04.index("Sent: Mon 2 Nov 2026") < ed04.index("Sent: Tue 27 Oct 2026 15:10")
+bw_nod = RESENT + dt.timedelta(days=28)
+assert bw_nod == D(2026, 11, 30) and bw_nod.strftime("%A") == "Monday" and bw_nod > D(2026, 11, 26) > nod
+has(ge, "17:00 on Monday 30 November 2026")  # the offer lapses on the last day of Brackwater's window
+# the same receipt rule that fixes Brackwater's window is the one Corrance's EI-17 case and EI-09's 14-15 April rest on
+has(task["attachments"][[a["name"] for a in task["attachments"]].index("Contract BWS/KY/22: Appendix and Conditions (extracts)")]["content"],
+    "A communication takes effect when it is received at the address to which it must be delivered.")
+assert EV_MER + COST - OFFER < 0 and MER_WALK - OFFER == 13500 and OFFER - (EV_MER + COST) == 26400
 has(task["prompt"], "Today is Wednesday 18 November 2026")
 assert D(2026, 11, 23).strftime("%A") == "Monday"
 
@@ -458,7 +470,9 @@ for s in [long_date(nod), long_date(cases[25][0]), long_date(cases[20][0]), long
           "three Weather Days (7, 12 and 20 May)", "three Weather Days (1, 21 and 27 April)", "15 and 16 July",
           "at most 1.75 hours", "EX-3 working 7.5 h", "4.5 hours", "3.5 hours", "4.0 hours", "17:02 on Monday 13 April",
           "21 days", "day 11", "25 days", "17 days", "four days", "perhaps 60 %", "8, 10 and 13 April", "24, 27 and 28 August",
-          "15, 16 and 17 September", "20 to 24 July", "Tuesday 24 November 2026"]:
+          "15, 16 and 17 September", "20 to 24 July", "Tuesday 24 November 2026", long_date(bw_nod), "£26,400",
+          "commercial.ky22@brackwater.example", "BWS/L/152", "Do not accept £410,000 as offered", "up to **£410,000**",
+          "Do not take Grant through the event-by-event table"]:
     has(ref, s)
 for k, n in LINES.items():
     has(ref, f"line {n}")
@@ -482,11 +496,12 @@ for cid, s in [("c01", "10, 18, 23 and 31 March"), ("c03", "7, 12 and 20 May"), 
                ("c33", money(cases[20][2])), ("c34", money(cases[18][2])),
                ("c29", "Monday 14 September 2026"), ("c29", "Monday 7 September 2026"), ("c30", "£304,000"), ("c30", "£370,500"),
                ("c31", "£513,000"), ("c32", "£19,000"), ("c33", "£385,500"), ("c33", "£410,000"), ("c34", "£423,500"),
-               ("c35", "£212,400"), ("c36", "62.5")]:
+               ("c35", "£212,400"), ("c36", "62.5"), ("c25", long_date(bw_nod)),
+               ("c27", "£38,000"), ("c34", "£368,600"), ("c34", "£410,000"), ("c38", "commercial.ky22@brackwater.example")]:
     has(rub[cid]["text"] + " " + rub[cid].get("tolerance", ""), s)
 for cid, key in [("c01", "14 Mar"), ("c01", "24 Mar"), ("c02", "28 Apr"), ("c03", "12 May"), ("c04", "18 Jun"), ("c06", "21 Jul"),
                  ("c08", "9 Apr"), ("c09", "16 Apr"), ("c10", "2 Jun PS"), ("c16", "10 Aug"), ("c19", "1 Sep"), ("c21", "16 Sep"),
                  ("c22", "6 Oct")]:
     has(rub[cid]["text"], f"line {LINES[key]}")
-assert len(rub) == 37, len(rub)
+assert len(rub) == 38, len(rub)
 print("law-dr-0101: all checks passed")
