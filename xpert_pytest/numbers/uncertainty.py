@@ -36,6 +36,12 @@ def as_interval(estimate: Estimate | None) -> Interval | None:
     return None if estimate is None else estimate.interval()
 
 
+def prepare_intervals() -> None:
+    """Import numpy now, ahead of the first interval (it is imported where it is used, so that
+    importing this module stays cheap)."""
+    import numpy  # noqa: F401
+
+
 def _interval(samples: Any) -> tuple[float, float]:
     import numpy as np
 

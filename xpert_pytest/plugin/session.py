@@ -53,8 +53,9 @@ class BatchSetupError(Exception):
 
 
 def _load_summing_up(report: bool) -> None:
-    import numpy  # noqa: F401
+    from xpert_pytest.numbers.uncertainty import prepare_intervals
 
+    prepare_intervals()
     if report:
         from xpert_pytest.views.report import prepare_report
 
